@@ -1,0 +1,93 @@
+"""Enforces the one-way layering app -> ui -> core (SPEC section 1).
+
+core must never import a Qt binding or qasync, checked twice: statically (every import statement
+under core/) and dynamically (import every core module in a fresh interpreter and look at
+sys.modules, which also catches imports hidden behind importlib or a third-party module).
+ui must never import app.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QT_NAMES = frozenset({"PySide6", "shiboken6", "PyQt5", "PyQt6", "qasync"})
+
+
+def _python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def _imported_top_names(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield (line, top-level module name) for every absolute import in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.lineno, node.module.split(".")[0]
+
+
+def _offending_imports(package: str, forbidden: frozenset[str]) -> list[str]:
+    return [
+        f"{path.relative_to(ROOT)}:{line}: imports {name}"
+        for path in _python_files(package)
+        for line, name in _imported_top_names(path)
+        if name in forbidden
+    ]
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def test_core_has_no_qt_import_statements() -> None:
+    assert _python_files("core"), "core/ holds no Python files"
+    assert _offending_imports("core", QT_NAMES) == []
+
+
+# Runs in a fresh interpreter so nothing pytest or pytest-qt already imported can hide a leak.
+_IMPORT_CHECK = """
+import importlib, json, sys
+root, names = sys.argv[1], sys.argv[2:]
+sys.path.insert(0, root)
+for name in names:
+    importlib.import_module(name)
+forbidden = set(json.loads({forbidden!r}))
+print(json.dumps(sorted(n for n in sys.modules if n.split(".")[0] in forbidden)))
+"""
+
+
+def test_importing_core_loads_no_qt() -> None:
+    # Module names come from the files, so this works whether or not core/__init__.py exists
+    # or re-exports anything.
+    modules = sorted({_module_name(path) for path in _python_files("core")})
+    assert modules, "core/ holds no Python files"
+    script = _IMPORT_CHECK.format(forbidden=json.dumps(sorted(QT_NAMES)))
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script, str(ROOT), *modules],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, f"importing core failed:\n{result.stderr}"
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"importing core loaded {loaded}"
+
+
+def test_ui_never_imports_app() -> None:
+    if not _python_files("ui"):
+        pytest.skip("ui/ holds no Python files yet")
+    assert _offending_imports("ui", frozenset({"app"})) == []
