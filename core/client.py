@@ -1,0 +1,387 @@
+"""One simulated SDK instance: a user's ``Client`` with its own event handler and local cache.
+
+The client checks what it can locally (arguments, login, its link), then asks the engine. Its own
+calls are never delayed; what the engine sends it arrives through its ``Link`` and is handed to
+``event_handler`` after the local cache has been updated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from dataclasses import replace
+
+from core.engine import ReceiptEngine
+from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
+from core.errors import ErrorCode, ReceiptError
+from core.handler import EventHandler
+from core.link import Link
+from core.localcache import LocalCache, MemoryLocalCache, cache_key
+from core.messages import Message
+from core.receipt import ACTIVE, MEMBER_PAGE_MAX, MEMBER_PAGE_MIN, READ_LIMIT, receipt_refusal
+from core.results import (
+    ConversationMessageReceiptReadSentResult,
+    GroupMessageReceiptMemberListQueriedResult,
+    GroupMessageReceiptMemberQueryConfig,
+    MessageQueriedResult,
+    MessageReceiptInfo,
+    MessageReceiptsInfoQueriedResult,
+    MessageReceiptsReadSentResult,
+    MessageSendConfig,
+    MessageSentResult,
+)
+from core.store import OutboxEvent
+from core.validation import (
+    check_content,
+    check_conversation_type,
+    check_id,
+    check_int,
+    check_messages,
+    check_seconds,
+    invalid,
+)
+
+log = logging.getLogger(__name__)
+
+HISTORY_PAGE_MAX = 100
+
+
+class Client:
+    """A logged-in (or not yet) user of the engine, like one SDK instance.
+
+    Args:
+        engine: the shared ``ReceiptEngine``.
+        user_id: the user this client acts as (and only as).
+        latency: seconds of engine clock between the engine sending and this client receiving.
+        cache: the local message cache; in memory by default.
+    """
+
+    def __init__(
+        self, engine: ReceiptEngine, user_id: str, latency: float = 0.0, *, cache: LocalCache | None = None
+    ) -> None:
+        if not isinstance(engine, ReceiptEngine):
+            raise invalid(f"engine must be a ReceiptEngine, got {type(engine).__name__}")
+        self.engine = engine
+        self.user_id = check_id(user_id, "user id")
+        self.link = Link(check_seconds(latency, "latency"))
+        self.event_handler: EventHandler = EventHandler()
+        self.cache: LocalCache = cache if cache is not None else MemoryLocalCache()
+        self._logged_in = False
+
+    def __repr__(self) -> str:
+        return f"<Client {self.user_id} {'online' if self.online else 'offline'}>"
+
+    # ------------------------------------------------------------------ link controls
+    @property
+    def online(self) -> bool:
+        return self.link.up
+
+    @property
+    def latency(self) -> float:
+        return self.link.latency
+
+    @property
+    def logged_in(self) -> bool:
+        return self._logged_in
+
+    @property
+    def connection_state(self) -> ConnectionState:
+        return ConnectionState.CONNECTED if self._logged_in and self.link.up else ConnectionState.DISCONNECTED
+
+    def set_online(self, online: bool) -> None:
+        """Switch the simulated link. Offline: calls fail and events wait; online: catch up."""
+        if not isinstance(online, bool):
+            raise invalid(f"set_online needs True or False, got {online!r}")
+        if online == self.link.up:
+            return
+        self.link.up = online
+        if self._logged_in:
+            self.engine.link_changed(self)
+            self._notify("on_connection_state_changed", self.connection_state)
+
+    def set_latency(self, seconds: float) -> None:
+        """Delay for what the engine sends from now on (earlier deliveries keep their time)."""
+        self.link.latency = check_seconds(seconds, "latency")
+
+    # ------------------------------------------------------------------ SDK calls
+    async def login(self) -> None:
+        """Log in. With the link down this succeeds locally and connects when the link comes up."""
+        if self._logged_in:
+            raise ReceiptError(ErrorCode.ALREADY_LOGGED_IN, f"{self.user_id!r} is already logged in on this client")
+        self.engine.attach(self)
+        self._logged_in = True
+        self._notify("on_connection_state_changed", self.connection_state)
+
+    async def logout(self) -> None:
+        self._require_login()
+        self.engine.detach(self)
+        self._logged_in = False
+        self._notify("on_connection_state_changed", ConnectionState.DISCONNECTED)
+
+    async def send_message(
+        self,
+        message: Message,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        config: MessageSendConfig | None = None,
+    ) -> MessageSentResult:
+        config = MessageSendConfig() if config is None else config
+        if not isinstance(config, MessageSendConfig):
+            raise invalid(f"config must be a MessageSendConfig, got {type(config).__name__}")
+        check_content(message)
+        ctype = check_conversation_type(conversation_type)
+        has_receipt = bool(config.has_receipt)
+        if has_receipt and (refusal := receipt_refusal(ctype, message.type)) is not None:
+            raise invalid(refusal)
+        if ctype is ConversationType.ROOM:
+            raise invalid("ROOM conversations are outside readtick's scope; use PEER or GROUP")
+        check_id(conversation_id, "conversation id")
+        self._require_login()
+        draft = replace(
+            message,
+            message_id=0,
+            local_message_id=self.cache.next_local_id(),
+            conversation_id=conversation_id,
+            conversation_type=ctype,
+            sender_user_id=self.user_id,
+            direction=MessageDirection.SEND,
+            sent_status=SentStatus.SENDING,
+            timestamp=self.engine.clock.now(),
+            receipt_status=ReceiptStatus.PROCESSING if has_receipt else ReceiptStatus.NONE,
+        )
+        try:
+            self._require_link()
+            sent, info = self.engine.accept_message(self.user_id, draft, has_receipt)
+        except ReceiptError as error:
+            failed = replace(
+                draft,
+                sent_status=SentStatus.FAILED,
+                receipt_status=ReceiptStatus.FAILED if has_receipt else ReceiptStatus.NONE,
+            )
+            self.cache.put(failed)
+            raise ReceiptError(error.code, error.message, failed_message=failed) from None
+        sent = replace(sent, local_message_id=draft.local_message_id)
+        self.cache.put(sent)
+        if info is not None:
+            self.cache.put_info(info)
+        return MessageSentResult(sent)
+
+    async def send_message_receipts_read(
+        self, messages: Sequence[Message], conversation_id: str, conversation_type: ConversationType
+    ) -> MessageReceiptsReadSentResult:
+        messages = check_messages(messages)
+        if len(messages) > READ_LIMIT:
+            raise ReceiptError(
+                ErrorCode.READ_LIMIT_EXCEEDED,
+                f"{len(messages)} messages in one read call; the limit is {READ_LIMIT} (SPEC §4 rule 3)",
+            )
+        ctype = check_conversation_type(conversation_type)
+        check_id(conversation_id, "conversation id")
+        self._require_online()
+        read_ids, error_ids = self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
+        self._mark_cached_read(read_ids)
+        return MessageReceiptsReadSentResult(conversation_id, ctype, tuple(error_ids))
+
+    async def send_conversation_message_receipt_read(
+        self, conversation_id: str, conversation_type: ConversationType
+    ) -> ConversationMessageReceiptReadSentResult:
+        ctype = check_conversation_type(conversation_type)
+        check_id(conversation_id, "conversation id")
+        self._require_online()
+        read_ids = self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
+        self._mark_cached_read(read_ids)
+        return ConversationMessageReceiptReadSentResult(conversation_id, ctype)
+
+    async def query_message_receipts_info(
+        self, messages: Sequence[Message], conversation_id: str, conversation_type: ConversationType
+    ) -> MessageReceiptsInfoQueriedResult:
+        messages = check_messages(messages)
+        ctype = check_conversation_type(conversation_type)
+        check_id(conversation_id, "conversation id")
+        self._require_online()
+        infos, error_ids = self.engine.receipt_infos(self.user_id, messages, conversation_id, ctype)
+        for info in infos:
+            if info.read_member_count or info.unread_member_count:
+                self.cache.put_info(info)
+        return MessageReceiptsInfoQueriedResult(tuple(infos), tuple(error_ids))
+
+    async def query_group_message_receipt_read_member_list(
+        self, message: Message, group_id: str, config: GroupMessageReceiptMemberQueryConfig
+    ) -> GroupMessageReceiptMemberListQueriedResult:
+        return self._member_page(message, group_id, ReceiptFilter.READ, config, None)
+
+    async def query_group_message_receipt_unread_member_list(
+        self, message: Message, group_id: str, config: GroupMessageReceiptMemberQueryConfig
+    ) -> GroupMessageReceiptMemberListQueriedResult:
+        return self._member_page(message, group_id, ReceiptFilter.UNREAD, config, None)
+
+    async def query_group_message_receipt_member_list(
+        self,
+        message: Message,
+        group_id: str,
+        count: int,
+        config_with_filter: GroupMessageReceiptMemberQueryConfig,
+    ) -> GroupMessageReceiptMemberListQueriedResult:
+        if not isinstance(config_with_filter, GroupMessageReceiptMemberQueryConfig):
+            raise invalid("config_with_filter must be a GroupMessageReceiptMemberQueryConfig")
+        try:
+            member_filter = ReceiptFilter(config_with_filter.filter)
+        except ValueError:
+            raise invalid(f"filter {config_with_filter.filter!r} is not READ, UNREAD or DELIVERED") from None
+        return self._member_page(message, group_id, member_filter, config_with_filter, count)
+
+    async def query_history_message(
+        self,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        next_message: Message | None = None,
+        count: int = 30,
+        reverse: bool = True,
+    ) -> MessageQueriedResult:
+        """A page of this client's messages, oldest first, from its local cache.
+
+        ``reverse=True`` (the default) pages backwards: the ``count`` messages before
+        ``next_message`` (or the newest ones). ``reverse=False`` pages forwards from the oldest.
+        Works offline; online, the page's receipt statuses are refreshed from the engine first.
+        """
+        ctype = check_conversation_type(conversation_type)
+        check_id(conversation_id, "conversation id")
+        check_int(count, "count", 1, HISTORY_PAGE_MAX)
+        self._require_login()
+        if self.link.up and not self.engine.conversation_exists(self.user_id, conversation_id, ctype):
+            raise ReceiptError(
+                ErrorCode.CONVERSATION_DOES_NOT_EXIST, f"conversation {conversation_id!r} does not exist"
+            )
+        cached = self.cache.conversation(conversation_id, ctype)
+        if next_message is None:
+            anchor = len(cached) if reverse else -1
+        else:
+            if not isinstance(next_message, Message):
+                raise invalid(f"next_message must be a Message, got {type(next_message).__name__}")
+            keys = [cache_key(m) for m in cached]
+            try:
+                anchor = keys.index(cache_key(next_message))
+            except ValueError:
+                raise invalid(
+                    f"next_message {next_message.message_id} is not in this client's history of {conversation_id!r}"
+                ) from None
+        page = cached[max(0, anchor - count) : anchor] if reverse else cached[anchor + 1 : anchor + 1 + count]
+        if self.link.up:
+            page = self._refresh(page)
+        return MessageQueriedResult(conversation_id, ctype, tuple(page))
+
+    # ------------------------------------------------------------------ local cache access
+    def cached_messages(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
+        """Every message of a conversation this client holds, oldest first (no engine call)."""
+        return self.cache.conversation(conversation_id, ConversationType(conversation_type))
+
+    def cached_receipt_info(self, message_id: int) -> MessageReceiptInfo | None:
+        """The last receipt info this client saw for one of its messages."""
+        return self.cache.info(message_id)
+
+    # ------------------------------------------------------------------ from the engine
+    def receive_message(self, message: Message) -> None:
+        """The link delivered a message: cache it, then tell the handler."""
+        self.cache.put(message)
+        if message.conversation_type is ConversationType.GROUP:
+            self._notify("on_group_message_received", [message], message.conversation_id)
+        else:
+            self._notify("on_peer_message_received", [message], message.conversation_id)
+
+    def receive_event(self, event: OutboxEvent) -> None:
+        """The link delivered a receipt event: update the cache, then tell the handler."""
+        if event.kind == "conversation_receipt":
+            for info in event.infos:
+                self._apply_conversation_receipt(info)
+            self._notify("on_conversation_message_receipt_changed", list(event.infos))
+        else:
+            for info in event.infos:
+                self._apply_receipt(info)
+            self._notify("on_message_receipt_changed", list(event.infos))
+
+    def _apply_receipt(self, info: MessageReceiptInfo) -> None:
+        self.cache.put_info(info)
+        cached = self.cache.get(info.message_id)
+        if cached is not None and cached.receipt_status in ACTIVE:
+            self.cache.put(replace(cached, receipt_status=info.status))
+
+    def _apply_conversation_receipt(self, info: MessageReceiptInfo) -> None:
+        watermark = self.cache.get(info.message_id)
+        if watermark is None:
+            log.warning("%s: conversation receipt for unknown message %s", self.user_id, info.message_id)
+            return
+        for message in self.cache.conversation(info.conversation_id, ConversationType.PEER):
+            if (
+                message.direction is MessageDirection.SEND
+                and message.message_id
+                and message.conversation_seq <= watermark.conversation_seq
+                and message.receipt_status in ACTIVE
+            ):
+                self.cache.put(replace(message, receipt_status=ReceiptStatus.DONE))
+                self.cache.put_info(replace(info, message_id=message.message_id))
+
+    # ------------------------------------------------------------------ internals
+    def _member_page(
+        self,
+        message: Message,
+        group_id: str,
+        member_filter: ReceiptFilter,
+        config: GroupMessageReceiptMemberQueryConfig,
+        count: int | None,
+    ) -> GroupMessageReceiptMemberListQueriedResult:
+        if not isinstance(message, Message):
+            raise invalid(f"message must be a Message, got {type(message).__name__}")
+        if not isinstance(config, GroupMessageReceiptMemberQueryConfig):
+            raise invalid("config must be a GroupMessageReceiptMemberQueryConfig")
+        check_id(group_id, "group id")
+        page_size = check_int(config.count if count is None else count, "count", MEMBER_PAGE_MIN, MEMBER_PAGE_MAX)
+        next_flag = check_int(config.next_flag, "next_flag", 0)
+        self._require_online()
+        flag, users = self.engine.receipt_members(self.user_id, message, group_id, member_filter, next_flag, page_size)
+        return GroupMessageReceiptMemberListQueriedResult(group_id, flag, tuple(users))
+
+    def _mark_cached_read(self, message_ids: Sequence[int]) -> None:
+        for message_id in message_ids:
+            cached = self.cache.get(message_id)
+            if cached is not None and cached.receipt_status is not ReceiptStatus.DONE:
+                self.cache.put(replace(cached, receipt_status=ReceiptStatus.DONE))
+
+    def _refresh(self, page: list[Message]) -> list[Message]:
+        views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
+        fresh = []
+        for message in page:
+            view = views.get(message.message_id)
+            if view is not None and view.receipt_status != message.receipt_status:
+                message = replace(message, receipt_status=view.receipt_status)
+                self.cache.put(message)
+            fresh.append(message)
+        return fresh
+
+    def _require_login(self) -> None:
+        if not self._logged_in:
+            raise ReceiptError(ErrorCode.NOT_LOGGED_IN, f"{self.user_id!r} is not logged in; call login() first")
+
+    def _require_link(self) -> None:
+        if not self.link.up:
+            raise ReceiptError(
+                ErrorCode.NETWORK_UNAVAILABLE,
+                f"{self.user_id!r} is offline: the engine cannot be reached (switch the client back online)",
+            )
+
+    def _require_online(self) -> None:
+        self._require_login()
+        self._require_link()
+
+    def _notify(self, name: str, *args: object) -> None:
+        try:
+            getattr(self.event_handler, name)(self, *args)
+        except Exception as error:  # a handler's bug must not break the engine's delivery loop
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                log.exception("%s.%s raised", self.user_id, name)
+                return
+            loop.call_exception_handler(
+                {"message": f"event handler {name} of {self.user_id!r} raised", "exception": error}
+            )

@@ -1,0 +1,615 @@
+"""The shared "server": users, groups, conversations, messages and their receipt state.
+
+One ``ReceiptEngine`` serves every ``Client``. Clients call the methods under "Server calls"
+(their SDK calls land there after the client's own checks); the engine answers from its store,
+applies the receipt rules of ``core.receipt`` and pushes messages and events down each client's
+link. It never reads the wall clock or sleeps: time comes from the clock it is given, and work
+that becomes due is done on the running asyncio loop (or by ``drain()``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from core.clock import Clock, RealClock
+from core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
+from core.errors import ErrorCode, ReceiptError
+from core.messages import Message, message_from_payload
+from core.receipt import (
+    ACTIVE,
+    ReadRanges,
+    ReceiptCounts,
+    status_after_change,
+    transition,
+    receiver_view,
+)
+from core.results import MessageReceiptInfo
+from core.store import EngineStore, MemoryEngineStore, MessageRecord, OutboxEvent, Period, group_key, peer_key
+from core.validation import check_id, check_ids, invalid
+
+if TYPE_CHECKING:
+    from core.client import Client
+
+
+class ReceiptEngine:
+    """The receipt server shared by all clients.
+
+    Args:
+        clock: where time comes from; ``RealClock()`` by default, ``VirtualClock`` in tests.
+        store: where state lives; ``MemoryEngineStore()`` by default.
+        receipt_lifetime: how long a receipt may stay unfinished before it EXPIRES (rule 9).
+        delivered_status: report DELIVERED once every eligible reader received a message (rule 8).
+    """
+
+    def __init__(
+        self,
+        clock: Clock | None = None,
+        store: EngineStore | None = None,
+        receipt_lifetime: timedelta = timedelta(days=7),
+        delivered_status: bool = False,
+    ) -> None:
+        if not isinstance(receipt_lifetime, timedelta) or receipt_lifetime <= timedelta(0):
+            raise invalid(f"receipt_lifetime must be a positive timedelta, got {receipt_lifetime!r}")
+        self.clock: Clock = clock if clock is not None else RealClock()
+        self.store: EngineStore = store if store is not None else MemoryEngineStore()
+        self.receipt_lifetime = receipt_lifetime
+        self.delivered_status = bool(delivered_status)
+        self._sessions: dict[str, Client] = {}
+        self._pump_handle: asyncio.Handle | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self.clock.subscribe(self._kick)
+
+    # ------------------------------------------------------------------ directory
+    def register_user(self, user_id: str) -> None:
+        """Make ``user_id`` known (a login or a group does this too)."""
+        check_id(user_id, "user id")
+        with self.store.transaction():
+            self.store.add_user(user_id)
+
+    def create_group(self, group_id: str, user_ids: Iterable[str]) -> None:
+        """Create a group with these members (unknown users come into existence)."""
+        check_id(group_id, "group id")
+        members = check_ids(list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids")
+        if self.store.has_group(group_id):
+            raise invalid(f"group {group_id!r} already exists; use add_group_members to grow it")
+        with self.store.transaction():
+            self.store.add_group(group_id)
+            self._join(group_id, members)
+
+    def add_group_members(self, group_id: str, user_ids: Iterable[str]) -> None:
+        """Add members; they count only for messages sent from now on (rule 5)."""
+        members = self._checked_group_ids(group_id, user_ids)
+        current = set(self.store.current_members(group_id))
+        already = [u for u in members if u in current]
+        if already:
+            raise invalid(f"{', '.join(already)} already in group {group_id!r}")
+        with self.store.transaction():
+            self._join(group_id, members)
+
+    def remove_group_members(self, group_id: str, user_ids: Iterable[str]) -> None:
+        """Remove members; their unread receipts stop counting (rule 5), which may complete some."""
+        members = self._checked_group_ids(group_id, user_ids)
+        current = set(self.store.current_members(group_id))
+        strangers = [u for u in members if u not in current]
+        if strangers:
+            raise ReceiptError(
+                ErrorCode.NOT_GROUP_MEMBER, f"{', '.join(strangers)} not a member of group {group_id!r}"
+            )
+        key = group_key(group_id)
+        with self.store.transaction():
+            self._expire_due()
+            leave_seq = self.store.last_seq(key)
+            for user in members:
+                self.store.close_period(group_id, user, leave_seq)
+            for record in self.store.active_messages(key):
+                leavers = [u for u in members if self._covered(record, u) and not self._has_read(record, u)]
+                if not leavers:
+                    continue
+                for user in leavers:
+                    record.eligible -= 1
+                    if self.store.delivered_seq(key, user) >= record.seq:
+                        record.delivered -= 1
+                self._settle(record, notify=False)
+                # the unread count changed even if the status did not: the sender hears of it
+                self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+        self._kick()
+
+    def user_ids(self) -> list[str]:
+        return self.store.user_ids()
+
+    def group_ids(self) -> list[str]:
+        return self.store.group_ids()
+
+    def group_ids_of(self, user_id: str) -> list[str]:
+        """Groups ``user_id`` is a member of now."""
+        return [g for g, periods in self.store.memberships_of(user_id) if periods and periods[-1][1] is None]
+
+    def group_members(self, group_id: str) -> list[str]:
+        if not self.store.has_group(group_id):
+            raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
+        return self.store.current_members(group_id)
+
+    def close(self) -> None:
+        """Stop timers and release the store."""
+        for handle in (self._pump_handle, self._timer):
+            if handle is not None:
+                handle.cancel()
+        self._pump_handle = self._timer = None
+        self.store.close()
+
+    def _checked_group_ids(self, group_id: str, user_ids: Iterable[str]) -> list[str]:
+        check_id(group_id, "group id")
+        members = check_ids(list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids")
+        if not self.store.has_group(group_id):
+            raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
+        return members
+
+    def _join(self, group_id: str, members: list[str]) -> None:
+        join_seq = self.store.last_seq(group_key(group_id))
+        for user in members:
+            self.store.add_user(user)
+            self.store.open_period(group_id, user, join_seq)
+
+    # ------------------------------------------------------------------ sessions
+    def attach(self, client: Client) -> None:
+        """A client logged in as its user; it gets its backlog once its link is up."""
+        other = self._sessions.get(client.user_id)
+        if other is not None and other is not client:
+            raise ReceiptError(
+                ErrorCode.ALREADY_LOGGED_IN,
+                f"{client.user_id!r} is already logged in from another client; log that one out first",
+            )
+        with self.store.transaction():
+            self.store.add_user(client.user_id)
+        self._sessions[client.user_id] = client
+        self.link_changed(client)
+
+    def detach(self, client: Client) -> None:
+        if self._sessions.get(client.user_id) is client:
+            del self._sessions[client.user_id]
+        client.link.clear()
+
+    def link_changed(self, client: Client) -> None:
+        """The client's link went up or down: drop what was in flight; when up, send the backlog."""
+        client.link.clear()
+        if client.link.up and self._sessions.get(client.user_id) is client:
+            self._send_backlog(client)
+            self._kick()
+
+    def _send_backlog(self, client: Client) -> None:
+        user, now = client.user_id, self.clock.now()
+        pending: list[tuple[int, str, object]] = []
+        conversations: list[tuple[str, list[Period] | None]] = [
+            (key, None) for key in self.store.peer_conversations_of(user)
+        ]
+        conversations += [(group_key(g), periods) for g, periods in self.store.memberships_of(user)]
+        for key, periods in conversations:
+            delivered = self.store.delivered_seq(key, user)
+            for record in self.store.messages_between(key, delivered + 1, self.store.last_seq(key)):
+                if record.sender_user_id != user and (periods is None or _covers(periods, record.seq)):
+                    pending.append((record.message_id, "message", record.message_id))
+        pending += [(order, "event", event) for order, event in self.store.outbox(user)]
+        for order, kind, ref in sorted(pending, key=lambda item: item[0]):
+            client.link.push(now, order, kind, ref)
+
+    # ------------------------------------------------------------------ server calls
+    def accept_message(self, user: str, draft: Message, has_receipt: bool) -> tuple[Message, MessageReceiptInfo | None]:
+        """Store a message the client already checked; return the sender's copy and info."""
+        ctype, target = draft.conversation_type, draft.conversation_id
+        if ctype is ConversationType.PEER:
+            if target == user:
+                raise invalid("you cannot send a one-to-one message to yourself")
+            if not self.store.has_user(target):
+                raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {target!r} does not exist")
+            key, eligible = peer_key(user, target), 1
+        else:
+            self._require_member(user, target)
+            key = group_key(target)
+            eligible = len(self.store.current_members(target)) - 1
+        now = self.clock.now()
+        with self.store.transaction():
+            self._expire_due()
+            if ctype is ConversationType.PEER:
+                self.store.add_peer_conversation(key, user, target)
+            record = MessageRecord(
+                message_id=self.store.next_order_key(),
+                conversation_key=key,
+                conversation_type=ctype,
+                target_id=target,
+                sender_user_id=user,
+                seq=self.store.next_seq(key),
+                message_type=draft.type,
+                payload=draft.payload(),
+                timestamp=now,
+                status=ReceiptStatus.PROCESSING if has_receipt else ReceiptStatus.NONE,
+                eligible=eligible if has_receipt else 0,
+                expires_at=now + self.receipt_lifetime.total_seconds() if has_receipt else None,
+            )
+            self.store.add_message(record)
+        for client in list(self._sessions.values()):
+            if client.link.up and self._covered(record, client.user_id):
+                client.link.push(now, record.message_id, "message", record.message_id)
+        self._kick()
+        info = self._sender_info(record) if has_receipt else None
+        return self._view(record, user), info
+
+    def mark_read(
+        self, user: str, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
+    ) -> tuple[list[int], list[int]]:
+        """Rule 3: read up to 10 messages. Returns (read ids, error ids)."""
+        key = self._conversation_key(user, conversation_id, ctype)
+        self._expire_due()
+        seen: set[int] = set()
+        records: list[MessageRecord] = []
+        errors: list[int] = []
+        reasons: list[str] = []
+        for message in messages:
+            if message.message_id in seen:
+                continue
+            seen.add(message.message_id)
+            record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            reason = self._unreadable_reason(record, user, key)
+            if reason is None and record is not None:
+                records.append(record)
+            else:
+                errors.append(message.message_id)
+                reasons.append(f"{message.message_id} ({reason})")
+        if not records:
+            raise invalid("no message could be read: " + "; ".join(reasons))
+        now = self.clock.now()
+        by_sender: dict[str, list[MessageReceiptInfo]] = {}
+        with self.store.transaction():
+            ranges = ReadRanges(self.store.read_ranges(key, user))
+            for record in records:
+                ranges.add(record.seq, self._gap_needs_read(record, user))
+                record.read += 1
+                record.read_time = now
+                self._settle(record, notify=False)
+                by_sender.setdefault(record.sender_user_id, []).append(self._sender_info(record, read_time=now))
+            self.store.save_read_ranges(key, user, ranges.as_list())
+            for sender, infos in by_sender.items():
+                self._emit(sender, OutboxEvent("message_receipt", tuple(infos)))
+        self._kick()
+        return [r.message_id for r in records], errors
+
+    def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
+        """Rule 4: read every message of the peer delivered before this call. Returns their ids."""
+        if ctype is not ConversationType.PEER:
+            raise invalid(
+                f"conversation read works only in PEER conversations, not {ctype.name}; "
+                "in a group, read messages with send_message_receipts_read (SPEC §4 rule 4)"
+            )
+        key = self._conversation_key(user, conversation_id, ctype)
+        if self.store.last_seq(key) == 0:
+            raise ReceiptError(
+                ErrorCode.CONVERSATION_DOES_NOT_EXIST,
+                f"there is no conversation between {user!r} and {conversation_id!r} yet",
+            )
+        self._expire_due()
+        delivered = self.store.delivered_seq(key, user)
+        covered = sorted(
+            (
+                r
+                for r in self.store.active_messages(key)
+                if r.sender_user_id != user and r.seq <= delivered and not self._has_read(r, user)
+            ),
+            key=lambda r: r.seq,
+        )
+        if not covered:
+            return []
+        now = self.clock.now()
+        with self.store.transaction():
+            ranges = ReadRanges(self.store.read_ranges(key, user))
+            for record in covered:
+                ranges.add(record.seq, self._gap_needs_read(record, user))
+                record.read += 1
+                record.read_time = now
+                self._settle(record, notify=False)
+            self.store.save_read_ranges(key, user, ranges.as_list())
+            watermark = covered[-1]
+            info = self._sender_info(watermark, read_time=now)
+            self._emit(watermark.sender_user_id, OutboxEvent("conversation_receipt", (info,)))
+        self._kick()
+        return [r.message_id for r in covered]
+
+    def receipt_infos(
+        self, user: str, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
+    ) -> tuple[list[MessageReceiptInfo], list[int]]:
+        """Rule 6: infos of messages the caller can see; real counts only on its own."""
+        key = self._conversation_key(user, conversation_id, ctype, require_member=False)
+        self._expire_due()
+        infos: list[MessageReceiptInfo] = []
+        errors: list[int] = []
+        for message in messages:
+            record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            if record is None or record.conversation_key != key or not self._visible(record, user):
+                errors.append(message.message_id)
+                continue
+            if record.sender_user_id == user:
+                info = self._sender_info(record, read_time=record.read_time)
+            else:
+                status = receiver_view(record.status, self._has_read(record, user))
+                info = MessageReceiptInfo(conversation_id, ctype, record.message_id, status)
+            if info.status in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN):
+                errors.append(message.message_id)
+            else:
+                infos.append(info)
+        return infos, errors
+
+    def receipt_members(
+        self, user: str, message: Message, group_id: str, member_filter: ReceiptFilter, next_flag: int, count: int
+    ) -> tuple[int, list[str]]:
+        """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
+        self._require_member(user, group_id)
+        self._expire_due()
+        record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+        if record is None or record.conversation_key != group_key(group_id):
+            raise invalid(f"message {message.message_id} is not a message of group {group_id!r}")
+        if record.sender_user_id != user:
+            raise invalid(f"message {message.message_id} was sent by someone else; member lists are for your own messages")
+        if not record.has_receipt:
+            raise invalid(f"message {message.message_id} was sent without a receipt")
+        key = record.conversation_key
+        page: list[str] = []
+        for ordinal, member, periods in self.store.members_from(group_id, max(next_flag, 1)):
+            if member == user or not _covers(periods, record.seq):
+                continue
+            has_read = self._has_read(record, member)
+            if not has_read and not _covering_period_open(periods, record.seq):
+                continue  # left before reading: no longer eligible
+            if member_filter is ReceiptFilter.READ:
+                match = has_read
+            elif member_filter is ReceiptFilter.UNREAD:
+                match = not has_read
+            else:
+                match = has_read or self.store.delivered_seq(key, member) >= record.seq
+            if not match:
+                continue
+            if len(page) == count:
+                return ordinal, page
+            page.append(member)
+        return 0, page
+
+    def views_of(self, user: str, message_ids: Iterable[int]) -> dict[int, Message]:
+        """The engine's current copy of each message as ``user`` sees it (if they can)."""
+        self._expire_due()
+        views = {}
+        for message_id in message_ids:
+            record = self.store.get_message(message_id)
+            if record is not None and self._visible(record, user):
+                views[message_id] = self._view(record, user)
+        return views
+
+    def conversation_exists(self, user: str, conversation_id: str, ctype: ConversationType) -> bool:
+        if ctype is ConversationType.GROUP:
+            return self.store.has_group(conversation_id)
+        return self.store.has_user(conversation_id) and conversation_id != user
+
+    # ------------------------------------------------------------------ delivery and time
+    async def drain(self) -> None:
+        """Return once every delivery and expiry due now has been processed and handled.
+
+        Also gives tasks started by handlers a turn, so chains of reactions settle.
+        """
+        idle_rounds = 0
+        while idle_rounds < 3:
+            done = self._pump()
+            await asyncio.sleep(0)
+            idle_rounds = 0 if done else idle_rounds + 1
+
+    def _kick(self) -> None:
+        if self._pump_handle is not None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop: drain() will do the work
+        self._pump_handle = loop.call_soon(self._scheduled_pump)
+
+    def _scheduled_pump(self) -> None:
+        self._pump_handle = None
+        self._pump()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if getattr(self.clock, "flows_by_itself", False):
+            due = [t for t in (c.link.next_due() for c in self._sessions.values()) if t is not None]
+            expiry = self.store.next_expiry()
+            if expiry is not None:
+                due.append(expiry)
+            if due:
+                delay = max(0.0, min(due) - self.clock.now())
+                self._timer = asyncio.get_running_loop().call_later(delay + 0.001, self._kick)
+
+    def _pump(self) -> int:
+        """Deliver everything due now, across all links, until nothing more is due."""
+        done = 0
+        progress = True
+        while progress:
+            progress = False
+            self._expire_due()
+            now = self.clock.now()
+            for client in list(self._sessions.values()):
+                while (item := client.link.pop_due(now)) is not None:
+                    self._deliver(client, item.order, item.kind, item.ref)
+                    done += 1
+                    progress = True
+        return done
+
+    def _deliver(self, client: Client, order: int, kind: str, ref: object) -> None:
+        user = client.user_id
+        if kind == "event":
+            assert isinstance(ref, OutboxEvent)
+            with self.store.transaction():
+                self.store.remove_outbox(user, order)
+            client.receive_event(ref)
+            return
+        record = self.store.get_message(int(ref))  # type: ignore[call-overload]
+        if record is None:
+            return
+        key = record.conversation_key
+        if self.store.delivered_seq(key, user) >= record.seq:
+            return  # already delivered (a resend after reconnect): once each
+        with self.store.transaction():
+            self.store.save_delivered_seq(key, user, record.seq)
+            if record.status in ACTIVE and self._eligible(record, user):
+                record.delivered += 1
+                self._settle(record, notify=self.delivered_status)
+        client.receive_message(self._view(record, user))
+
+    def _expire_due(self) -> None:
+        """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED."""
+        now = self.clock.now()
+        expiry = self.store.next_expiry()
+        if expiry is None or expiry > now:
+            return
+        with self.store.transaction():
+            for record in self.store.due_expiries(now):
+                record.status = transition(record.status, ReceiptStatus.EXPIRED)
+                self.store.save_message(record)
+                self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+
+    def _emit(self, user: str, event: OutboxEvent) -> None:
+        order = self.store.next_order_key()
+        self.store.add_outbox(user, order, event)
+        client = self._sessions.get(user)
+        if client is not None and client.link.up:
+            client.link.push(self.clock.now(), order, "event", event)
+        self._kick()
+
+    # ------------------------------------------------------------------ rules
+    def _settle(self, record: MessageRecord, notify: bool = True) -> None:
+        """Save the record with the status its counts imply; tell the sender if it changed."""
+        before = record.status
+        counts = ReceiptCounts(record.eligible, record.read, record.delivered)
+        record.status = status_after_change(before, counts, delivered_option=self.delivered_status)
+        self.store.save_message(record)
+        if notify and record.status is not before:
+            self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+
+    def _unreadable_reason(self, record: MessageRecord | None, user: str, key: str) -> str | None:
+        if record is None:
+            return "no such message"
+        if record.conversation_key != key:
+            return "it belongs to another conversation"
+        if record.sender_user_id == user:
+            return "you sent it; only receivers read messages"
+        if not record.has_receipt:
+            return "it was sent without a receipt"
+        if not self._covered(record, user):
+            return "you were not a recipient of it"
+        if self._has_read(record, user):
+            return "already read"
+        if record.status is ReceiptStatus.EXPIRED:
+            return "its receipt expired"
+        if record.status not in ACTIVE:
+            return f"its receipt is {record.status.name}"
+        return None
+
+    def _conversation_key(
+        self, user: str, conversation_id: str, ctype: ConversationType, *, require_member: bool = True
+    ) -> str:
+        if ctype is ConversationType.PEER:
+            if conversation_id == user:
+                raise invalid("a one-to-one conversation is with another user, not yourself")
+            if not self.store.has_user(conversation_id):
+                raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {conversation_id!r} does not exist")
+            return peer_key(user, conversation_id)
+        if ctype is ConversationType.GROUP:
+            if require_member:
+                self._require_member(user, conversation_id)
+            elif not self.store.has_group(conversation_id):
+                raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {conversation_id!r} does not exist")
+            return group_key(conversation_id)
+        raise invalid(f"{ctype.name} conversations are outside readtick's scope")
+
+    def _require_member(self, user: str, group_id: str) -> None:
+        if not self.store.has_group(group_id):
+            raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
+        periods = self.store.member_periods(group_id, user)
+        if not periods or periods[-1][1] is not None:
+            raise ReceiptError(ErrorCode.NOT_GROUP_MEMBER, f"{user!r} is not a member of group {group_id!r}")
+
+    def _covered(self, record: MessageRecord, user: str) -> bool:
+        """Was ``user`` a recipient when the message was sent?"""
+        if user == record.sender_user_id:
+            return False
+        if record.conversation_type is ConversationType.PEER:
+            return user == record.target_id
+        return _covers(self.store.member_periods(record.target_id, user), record.seq)
+
+    def _eligible(self, record: MessageRecord, user: str) -> bool:
+        """Is ``user`` counted among the message's readers now (rule 5)?"""
+        if record.conversation_type is ConversationType.PEER:
+            return user == record.target_id
+        periods = self.store.member_periods(record.target_id, user)
+        if user == record.sender_user_id or not _covers(periods, record.seq):
+            return False
+        return _covering_period_open(periods, record.seq) or self._has_read(record, user)
+
+    def _visible(self, record: MessageRecord, user: str) -> bool:
+        return record.sender_user_id == user or self._covered(record, user)
+
+    def _has_read(self, record: MessageRecord, user: str) -> bool:
+        return record.seq in ReadRanges(self.store.read_ranges(record.conversation_key, user))
+
+    def _gap_needs_read(self, record: MessageRecord, user: str):  # type: ignore[no-untyped-def]
+        key = record.conversation_key
+        periods = (
+            self.store.member_periods(record.target_id, user)
+            if record.conversation_type is ConversationType.GROUP
+            else None
+        )
+
+        def gap_needs_read(low: int, high: int) -> bool:
+            seqs = self.store.receipt_seqs_between(key, low, high, not_from=user)
+            return any(periods is None or _covers(periods, seq) for seq in seqs)
+
+        return gap_needs_read
+
+    # ------------------------------------------------------------------ views
+    def _view(self, record: MessageRecord, user: str) -> Message:
+        is_sender = record.sender_user_id == user
+        if record.conversation_type is ConversationType.PEER and not is_sender:
+            conversation_id = record.sender_user_id
+        else:
+            conversation_id = record.target_id
+        status = record.status if is_sender else receiver_view(record.status, self._has_read(record, user))
+        return message_from_payload(
+            record.message_type,
+            record.payload,
+            message_id=record.message_id,
+            conversation_id=conversation_id,
+            conversation_type=record.conversation_type,
+            sender_user_id=record.sender_user_id,
+            direction=MessageDirection.SEND if is_sender else MessageDirection.RECEIVE,
+            sent_status=SentStatus.SUCCESS,
+            timestamp=record.timestamp,
+            order_key=record.message_id,
+            conversation_seq=record.seq,
+            receipt_status=status,
+        )
+
+    def _sender_info(self, record: MessageRecord, read_time: float = 0.0) -> MessageReceiptInfo:
+        return MessageReceiptInfo(
+            conversation_id=record.target_id,
+            conversation_type=record.conversation_type,
+            message_id=record.message_id,
+            status=record.status,
+            read_member_count=record.read,
+            unread_member_count=record.eligible - record.read,
+            delivered_member_count=record.delivered,
+            is_self_operated=False,
+            read_time=read_time,
+        )
+
+
+def _covers(periods: Sequence[Period], seq: int) -> bool:
+    return any(join < seq and (leave is None or seq <= leave) for join, leave in periods)
+
+
+def _covering_period_open(periods: Sequence[Period], seq: int) -> bool:
+    return any(join < seq and leave is None for join, leave in periods)

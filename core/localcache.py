@@ -1,0 +1,85 @@
+"""A client's local message cache: its messages as it last saw them, and its last known infos.
+
+The client answers ``query_history_message`` from here (also while offline), exactly as an SDK
+answers from its local database. ``LocalCache`` is the protocol; ``MemoryLocalCache`` keeps it
+in dictionaries, ``core.sqlitestore`` on disk.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.enums import ConversationType
+from core.messages import Message
+from core.results import MessageReceiptInfo
+
+CacheKey = int
+ConversationRef = tuple[str, ConversationType]
+
+
+def cache_key(message: Message) -> CacheKey:
+    """Messages the engine accepted are keyed by ``message_id``; failed sends by their local id."""
+    return message.message_id if message.message_id else -message.local_message_id
+
+
+class LocalCache(Protocol):
+    """One client's cached messages (in arrival order per conversation) and receipt infos."""
+
+    def put(self, message: Message) -> None:
+        """Insert a message, or replace the cached copy with the same key in place."""
+
+    def get(self, key: CacheKey) -> Message | None: ...
+
+    def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
+        """Every cached message of a conversation, oldest first."""
+
+    def conversations(self) -> list[ConversationRef]: ...
+
+    def put_info(self, info: MessageReceiptInfo) -> None: ...
+
+    def info(self, message_id: int) -> MessageReceiptInfo | None: ...
+
+    def next_local_id(self) -> int:
+        """A new local message id, never reused (also across restarts of a persistent cache)."""
+
+    def close(self) -> None: ...
+
+
+class MemoryLocalCache:
+    """``LocalCache`` in dictionaries."""
+
+    def __init__(self) -> None:
+        self._messages: dict[CacheKey, Message] = {}
+        self._order: dict[ConversationRef, list[CacheKey]] = {}
+        self._infos: dict[int, MessageReceiptInfo] = {}
+        self._local_id = 0
+
+    def put(self, message: Message) -> None:
+        key = cache_key(message)
+        if key not in self._messages:
+            ref = (message.conversation_id, message.conversation_type)
+            self._order.setdefault(ref, []).append(key)
+        self._messages[key] = message
+
+    def get(self, key: CacheKey) -> Message | None:
+        return self._messages.get(key)
+
+    def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
+        keys = self._order.get((conversation_id, ConversationType(conversation_type)), [])
+        return [self._messages[k] for k in keys]
+
+    def conversations(self) -> list[ConversationRef]:
+        return list(self._order)
+
+    def put_info(self, info: MessageReceiptInfo) -> None:
+        self._infos[info.message_id] = info
+
+    def info(self, message_id: int) -> MessageReceiptInfo | None:
+        return self._infos.get(message_id)
+
+    def next_local_id(self) -> int:
+        self._local_id += 1
+        return self._local_id
+
+    def close(self) -> None:
+        """Nothing to release."""

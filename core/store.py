@@ -1,0 +1,313 @@
+"""Where the engine keeps the server's truth: the ``EngineStore`` protocol and its in-memory form.
+
+The engine talks to storage only through ``EngineStore``, so the in-memory store (tests, demos)
+and the SQLite store (``core.sqlitestore``) are interchangeable. Each engine operation runs inside
+one ``transaction()``: it either happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from core.enums import ConversationType, MessageType, ReceiptStatus
+from core.receipt import ACTIVE, Range
+from core.results import MessageReceiptInfo
+
+Period = tuple[int, "int | None"]
+"""One stretch of group membership: ``(join_seq, leave_seq)``; the member may read messages with
+``join_seq < seq`` and, while ``leave_seq`` is set, ``seq <= leave_seq``."""
+
+
+def peer_key(user_a: str, user_b: str) -> str:
+    """The engine's key of the one-to-one conversation between two users (order-free)."""
+    low, high = sorted((user_a, user_b))
+    return f"peer\x1f{low}\x1f{high}"
+
+
+def group_key(group_id: str) -> str:
+    """The engine's key of a group conversation."""
+    return f"group\x1f{group_id}"
+
+
+@dataclass
+class MessageRecord:
+    """One message as the engine stores it (mutable; only the engine changes it).
+
+    Attributes:
+        message_id: engine-wide id; also its place in the engine's global order.
+        conversation_key: ``peer_key`` or ``group_key``.
+        conversation_type: PEER or GROUP.
+        target_id: the receiving user (PEER) or the group (GROUP).
+        sender_user_id: who sent it.
+        seq: position in the conversation, from 1.
+        message_type, payload: the content (``Message.payload()``).
+        timestamp: engine-clock seconds at acceptance.
+        status: the aggregate receipt status (NONE without a receipt).
+        eligible, read, delivered: the receipt counters (see ``core.receipt.ReceiptCounts``).
+        expires_at: engine-clock seconds when an unfinished receipt expires (None without one).
+        read_time: engine-clock seconds of the latest read.
+    """
+
+    message_id: int
+    conversation_key: str
+    conversation_type: ConversationType
+    target_id: str
+    sender_user_id: str
+    seq: int
+    message_type: MessageType
+    payload: dict[str, object]
+    timestamp: float
+    status: ReceiptStatus
+    eligible: int = 0
+    read: int = 0
+    delivered: int = 0
+    expires_at: float | None = None
+    read_time: float = 0.0
+
+    @property
+    def has_receipt(self) -> bool:
+        return self.status is not ReceiptStatus.NONE
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """A receipt event waiting for its user's client.
+
+    Attributes:
+        kind: ``"message_receipt"`` or ``"conversation_receipt"``: which handler method gets it.
+        infos: the infos, from the receiving user's side.
+    """
+
+    kind: str
+    infos: tuple[MessageReceiptInfo, ...]
+
+
+class EngineStore(Protocol):
+    """Everything the engine reads and writes. Methods never validate: the engine does."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
+    def next_order_key(self) -> int: ...
+
+    def add_user(self, user_id: str) -> None: ...
+    def has_user(self, user_id: str) -> bool: ...
+    def user_ids(self) -> list[str]: ...
+
+    def add_group(self, group_id: str) -> None: ...
+    def has_group(self, group_id: str) -> bool: ...
+    def group_ids(self) -> list[str]: ...
+    def current_members(self, group_id: str) -> list[str]: ...
+    def member_periods(self, group_id: str, user_id: str) -> list[Period]: ...
+    def open_period(self, group_id: str, user_id: str, join_seq: int) -> None: ...
+    def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None: ...
+    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]: ...
+    def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]: ...
+
+    def add_peer_conversation(self, key: str, user_a: str, user_b: str) -> None: ...
+    def peer_conversations_of(self, user_id: str) -> list[str]: ...
+    def next_seq(self, key: str) -> int: ...
+    def last_seq(self, key: str) -> int: ...
+
+    def add_message(self, record: MessageRecord) -> None: ...
+    def save_message(self, record: MessageRecord) -> None: ...
+    def get_message(self, message_id: int) -> MessageRecord | None: ...
+    def messages_between(self, key: str, low: int, high: int) -> list[MessageRecord]: ...
+    def receipt_seqs_between(self, key: str, low: int, high: int, not_from: str) -> list[int]: ...
+    def active_messages(self, key: str) -> list[MessageRecord]: ...
+    def next_expiry(self) -> float | None: ...
+    def due_expiries(self, now: float) -> list[MessageRecord]: ...
+
+    def read_ranges(self, key: str, user_id: str) -> list[Range]: ...
+    def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None: ...
+    def delivered_seq(self, key: str, user_id: str) -> int: ...
+    def save_delivered_seq(self, key: str, user_id: str, seq: int) -> None: ...
+
+    def add_outbox(self, user_id: str, order_key: int, event: OutboxEvent) -> None: ...
+    def outbox(self, user_id: str) -> list[tuple[int, OutboxEvent]]: ...
+    def remove_outbox(self, user_id: str, order_key: int) -> None: ...
+
+
+@dataclass
+class _Membership:
+    ordinal: int
+    periods: list[list[int | None]] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return bool(self.periods) and self.periods[-1][1] is None
+
+
+class MemoryEngineStore:
+    """The engine's state in dictionaries: fast, and gone when the process ends.
+
+    Used by tests and by demos that need no persistence; a 10,000-member group costs one
+    membership entry per member and one read-range list per reader, as in the SQLite store.
+    """
+
+    def __init__(self) -> None:
+        self._order = 0
+        self._users: dict[str, None] = {}
+        self._groups: dict[str, dict[str, _Membership]] = {}
+        self._peer_convs: dict[str, list[str]] = {}
+        self._seqs: dict[str, int] = {}
+        self._messages: dict[int, MessageRecord] = {}
+        self._by_seq: dict[str, list[int]] = {}
+        self._active: dict[str, dict[int, None]] = {}
+        self._expiry_heap: list[tuple[float, int]] = []
+        self._reads: dict[tuple[str, str], list[Range]] = {}
+        self._delivered: dict[tuple[str, str], int] = {}
+        self._outbox: dict[str, dict[int, OutboxEvent]] = {}
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Group the writes of one engine operation.
+
+        Nothing to roll back here: the engine checks every argument and rule before its first
+        write, so an operation that fails has written nothing. The SQLite store adds real
+        atomicity on top, for crashes.
+        """
+        yield
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def next_order_key(self) -> int:
+        self._order += 1
+        return self._order
+
+    # users
+    def add_user(self, user_id: str) -> None:
+        self._users.setdefault(user_id, None)
+
+    def has_user(self, user_id: str) -> bool:
+        return user_id in self._users
+
+    def user_ids(self) -> list[str]:
+        return list(self._users)
+
+    # groups
+    def add_group(self, group_id: str) -> None:
+        self._groups.setdefault(group_id, {})
+
+    def has_group(self, group_id: str) -> bool:
+        return group_id in self._groups
+
+    def group_ids(self) -> list[str]:
+        return list(self._groups)
+
+    def current_members(self, group_id: str) -> list[str]:
+        # dicts keep insertion order, which is ordinal order
+        return [user for user, m in self._groups.get(group_id, {}).items() if m.current]
+
+    def member_periods(self, group_id: str, user_id: str) -> list[Period]:
+        m = self._groups.get(group_id, {}).get(user_id)
+        return [(p[0], p[1]) for p in m.periods] if m else []  # type: ignore[misc]
+
+    def open_period(self, group_id: str, user_id: str, join_seq: int) -> None:
+        members = self._groups[group_id]
+        m = members.get(user_id)
+        if m is None:
+            m = members[user_id] = _Membership(ordinal=len(members) + 1)
+        m.periods.append([join_seq, None])
+
+    def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
+        self._groups[group_id][user_id].periods[-1][1] = leave_seq
+
+    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]:
+        members = list(self._groups.get(group_id, {}).items())
+        for user, m in members[max(ordinal, 1) - 1 :]:
+            yield m.ordinal, user, [(p[0], p[1]) for p in m.periods]  # type: ignore[misc]
+
+    def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]:
+        return [
+            (group_id, self.member_periods(group_id, user_id))
+            for group_id, members in self._groups.items()
+            if user_id in members
+        ]
+
+    # conversations
+    def add_peer_conversation(self, key: str, user_a: str, user_b: str) -> None:
+        self._peer_convs.setdefault(key, [user_a, user_b])
+
+    def peer_conversations_of(self, user_id: str) -> list[str]:
+        return [key for key, users in self._peer_convs.items() if user_id in users]
+
+    def next_seq(self, key: str) -> int:
+        self._seqs[key] = self._seqs.get(key, 0) + 1
+        return self._seqs[key]
+
+    def last_seq(self, key: str) -> int:
+        return self._seqs.get(key, 0)
+
+    # messages
+    def add_message(self, record: MessageRecord) -> None:
+        self._messages[record.message_id] = record
+        self._by_seq.setdefault(record.conversation_key, []).append(record.message_id)
+        self.save_message(record)
+        if record.expires_at is not None:
+            heapq.heappush(self._expiry_heap, (record.expires_at, record.message_id))
+
+    def save_message(self, record: MessageRecord) -> None:
+        active = self._active.setdefault(record.conversation_key, {})
+        if record.status in ACTIVE:
+            active[record.message_id] = None
+        else:
+            active.pop(record.message_id, None)
+
+    def get_message(self, message_id: int) -> MessageRecord | None:
+        return self._messages.get(message_id)
+
+    def messages_between(self, key: str, low: int, high: int) -> list[MessageRecord]:
+        ids = self._by_seq.get(key, [])
+        low, high = max(low, 1), min(high, len(ids))
+        return [self._messages[ids[seq - 1]] for seq in range(low, high + 1)]
+
+    def receipt_seqs_between(self, key: str, low: int, high: int, not_from: str) -> list[int]:
+        return [r.seq for r in self.messages_between(key, low, high) if r.has_receipt and r.sender_user_id != not_from]
+
+    def active_messages(self, key: str) -> list[MessageRecord]:
+        return [self._messages[i] for i in self._active.get(key, {})]
+
+    def next_expiry(self) -> float | None:
+        while self._expiry_heap:
+            expires_at, message_id = self._expiry_heap[0]
+            if self._messages[message_id].status in ACTIVE:
+                return expires_at
+            heapq.heappop(self._expiry_heap)
+        return None
+
+    def due_expiries(self, now: float) -> list[MessageRecord]:
+        # Popped for good: the engine expires every record returned, in the same operation.
+        due = []
+        while self._expiry_heap and self._expiry_heap[0][0] <= now:
+            _, message_id = heapq.heappop(self._expiry_heap)
+            if self._messages[message_id].status in ACTIVE:
+                due.append(self._messages[message_id])
+        return due
+
+    # per-reader state
+    def read_ranges(self, key: str, user_id: str) -> list[Range]:
+        return list(self._reads.get((key, user_id), []))
+
+    def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None:
+        self._reads[(key, user_id)] = list(ranges)
+
+    def delivered_seq(self, key: str, user_id: str) -> int:
+        return self._delivered.get((key, user_id), 0)
+
+    def save_delivered_seq(self, key: str, user_id: str, seq: int) -> None:
+        self._delivered[(key, user_id)] = seq
+
+    # outbox
+    def add_outbox(self, user_id: str, order_key: int, event: OutboxEvent) -> None:
+        self._outbox.setdefault(user_id, {})[order_key] = event
+
+    def outbox(self, user_id: str) -> list[tuple[int, OutboxEvent]]:
+        return sorted(self._outbox.get(user_id, {}).items())
+
+    def remove_outbox(self, user_id: str, order_key: int) -> None:
+        self._outbox.get(user_id, {}).pop(order_key, None)
