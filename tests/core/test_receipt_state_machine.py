@@ -1,0 +1,91 @@
+"""The state machine of core.receipt: legal moves only, and read ranges that stay compact."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core import ReceiptStatus
+from core.receipt import (
+    TRANSITIONS,
+    IllegalTransition,
+    ReadRanges,
+    ReceiptCounts,
+    status_after_change,
+    transition,
+)
+
+S = ReceiptStatus
+
+
+@pytest.mark.parametrize(
+    ("current", "new"),
+    [(S.PROCESSING, S.DELIVERED), (S.PROCESSING, S.DONE), (S.PROCESSING, S.EXPIRED), (S.DELIVERED, S.DONE), (S.DELIVERED, S.EXPIRED)],
+)
+def test_forward_moves_are_allowed(current, new):
+    assert transition(current, new) is new
+
+
+@pytest.mark.parametrize("final", [S.DONE, S.EXPIRED, S.FAILED, S.NONE])
+@pytest.mark.parametrize("new", [S.PROCESSING, S.DELIVERED, S.DONE, S.EXPIRED])
+def test_final_states_never_move(final, new):
+    with pytest.raises(IllegalTransition, match=final.name):
+        transition(final, new)
+
+
+def test_done_never_returns_to_processing():
+    assert S.PROCESSING not in TRANSITIONS[S.DONE]
+    assert S.PROCESSING not in TRANSITIONS[S.DELIVERED]
+
+
+def test_completed_is_an_alias_of_done():
+    assert S.COMPLETED is S.DONE and int(S.COMPLETED) == 2
+
+
+def test_status_follows_counts():
+    counts = ReceiptCounts(eligible=3, read=2, delivered=3)
+    assert status_after_change(S.PROCESSING, counts, delivered_option=False) is S.PROCESSING
+    assert status_after_change(S.PROCESSING, counts, delivered_option=True) is S.DELIVERED
+    counts.read = 3
+    assert status_after_change(S.DELIVERED, counts, delivered_option=True) is S.DONE
+    # a final status is never recomputed
+    assert status_after_change(S.EXPIRED, counts, delivered_option=True) is S.EXPIRED
+
+
+def test_in_order_reading_keeps_one_range_across_messages_that_need_no_read():
+    needs = {1, 2, 4, 6}  # 3 and 5 are the reader's own / no-receipt messages
+    ranges = ReadRanges()
+
+    def gap(low, high):
+        return any(s in needs for s in range(low, high + 1))
+
+    for seq in (1, 2, 4, 6):
+        assert ranges.add(seq, gap)
+    assert ranges.as_list() == [(1, 6)]
+    assert 5 in ranges and 7 not in ranges
+
+
+def test_a_skipped_message_keeps_ranges_apart_until_it_is_read():
+    ranges = ReadRanges()
+
+    def gap(low, high):
+        return True
+
+    ranges.add(1, gap)
+    ranges.add(3, gap)
+    assert ranges.as_list() == [(1, 1), (3, 3)] and 2 not in ranges
+    ranges.add(2, gap)
+    assert ranges.as_list() == [(1, 3)]
+    assert ranges.add(2, gap) is False  # reading twice changes nothing
+
+
+@given(st.lists(st.integers(min_value=1, max_value=60), max_size=80))
+def test_ranges_hold_exactly_what_was_read(reads):
+    ranges = ReadRanges()
+    for seq in reads:
+        ranges.add(seq, lambda low, high: True)
+    assert {s for s in range(0, 62) if s in ranges} == set(reads)
+    pairs = ranges.as_list()
+    assert all(low <= high for low, high in pairs)
+    assert all(a[1] + 1 < b[0] for a, b in zip(pairs, pairs[1:]))  # sorted, disjoint, not touching
