@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from core.engine import ReceiptEngine
-from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
+from core.enums import (
+    ConnectionState,
+    ConversationType,
+    MessageDirection,
+    ReceiptFilter,
+    ReceiptStatus,
+    SentStatus,
+)
 from core.errors import ErrorCode, ReceiptError
 from core.handler import EventHandler
 from core.link import Link
@@ -108,7 +115,9 @@ class Client:
     async def login(self) -> None:
         """Log in. With the link down this succeeds locally and connects when the link comes up."""
         if self._logged_in:
-            raise ReceiptError(ErrorCode.ALREADY_LOGGED_IN, f"{self.user_id!r} is already logged in on this client")
+            raise ReceiptError(
+                ErrorCode.ALREADY_LOGGED_IN, f"{self.user_id!r} is already logged in on this client"
+            )
         self.engine.attach(self)
         self._logged_in = True
         self._notify("on_connection_state_changed", self.connection_state)
@@ -264,7 +273,8 @@ class Client:
                 anchor = keys.index(cache_key(next_message))
             except ValueError:
                 raise invalid(
-                    f"next_message {next_message.message_id} is not in this client's history of {conversation_id!r}"
+                    f"next_message {next_message.message_id} is not in this client's history "
+                    f"of {conversation_id!r}"
                 ) from None
         page = cached[max(0, anchor - count) : anchor] if reverse else cached[anchor + 1 : anchor + 1 + count]
         if self.link.up:
@@ -335,10 +345,14 @@ class Client:
         if not isinstance(config, GroupMessageReceiptMemberQueryConfig):
             raise invalid("config must be a GroupMessageReceiptMemberQueryConfig")
         check_id(group_id, "group id")
-        page_size = check_int(config.count if count is None else count, "count", MEMBER_PAGE_MIN, MEMBER_PAGE_MAX)
+        page_size = check_int(
+            config.count if count is None else count, "count", MEMBER_PAGE_MIN, MEMBER_PAGE_MAX
+        )
         next_flag = check_int(config.next_flag, "next_flag", 0)
         self._require_online()
-        flag, users = self.engine.receipt_members(self.user_id, message, group_id, member_filter, next_flag, page_size)
+        flag, users = self.engine.receipt_members(
+            self.user_id, message, group_id, member_filter, next_flag, page_size
+        )
         return GroupMessageReceiptMemberListQueriedResult(group_id, flag, tuple(users))
 
     def _mark_cached_read(self, message_ids: Sequence[int]) -> None:
@@ -360,7 +374,9 @@ class Client:
 
     def _require_login(self) -> None:
         if not self._logged_in:
-            raise ReceiptError(ErrorCode.NOT_LOGGED_IN, f"{self.user_id!r} is not logged in; call login() first")
+            raise ReceiptError(
+                ErrorCode.NOT_LOGGED_IN, f"{self.user_id!r} is not logged in; call login() first"
+            )
 
     def _require_link(self) -> None:
         if not self.link.up:

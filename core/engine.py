@@ -22,9 +22,9 @@ from core.receipt import (
     ACTIVE,
     ReadRanges,
     ReceiptCounts,
+    receiver_view,
     status_after_change,
     transition,
-    receiver_view,
 )
 from core.results import MessageReceiptInfo
 from core.store import EngineStore, MemoryEngineStore, MessageRecord, OutboxEvent, Period, group_key, peer_key
@@ -72,7 +72,9 @@ class ReceiptEngine:
     def create_group(self, group_id: str, user_ids: Iterable[str]) -> None:
         """Create a group with these members (unknown users come into existence)."""
         check_id(group_id, "group id")
-        members = check_ids(list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids")
+        members = check_ids(
+            list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids"
+        )
         if self.store.has_group(group_id):
             raise invalid(f"group {group_id!r} already exists; use add_group_members to grow it")
         with self.store.transaction():
@@ -114,7 +116,9 @@ class ReceiptEngine:
                         record.delivered -= 1
                 self._settle(record, notify=False)
                 # the unread count changed even if the status did not: the sender hears of it
-                self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+                self._emit(
+                    record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),))
+                )
         self._kick()
 
     def user_ids(self) -> list[str]:
@@ -142,7 +146,9 @@ class ReceiptEngine:
 
     def _checked_group_ids(self, group_id: str, user_ids: Iterable[str]) -> list[str]:
         check_id(group_id, "group id")
-        members = check_ids(list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids")
+        members = check_ids(
+            list(user_ids) if not isinstance(user_ids, (str, bytes)) else user_ids, "user_ids"
+        )
         if not self.store.has_group(group_id):
             raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
         return members
@@ -196,7 +202,9 @@ class ReceiptEngine:
             client.link.push(now, order, kind, ref)
 
     # ------------------------------------------------------------------ server calls
-    def accept_message(self, user: str, draft: Message, has_receipt: bool) -> tuple[Message, MessageReceiptInfo | None]:
+    def accept_message(
+        self, user: str, draft: Message, has_receipt: bool
+    ) -> tuple[Message, MessageReceiptInfo | None]:
         """Store a message the client already checked; return the sender's copy and info."""
         ctype, target = draft.conversation_type, draft.conversation_id
         if ctype is ConversationType.PEER:
@@ -250,7 +258,9 @@ class ReceiptEngine:
             if message.message_id in seen:
                 continue
             seen.add(message.message_id)
-            record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            record = (
+                self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            )
             reason = self._unreadable_reason(record, user, key)
             if reason is None and record is not None:
                 records.append(record)
@@ -268,7 +278,9 @@ class ReceiptEngine:
                 record.read += 1
                 record.read_time = now
                 self._settle(record, notify=False)
-                by_sender.setdefault(record.sender_user_id, []).append(self._sender_info(record, read_time=now))
+                by_sender.setdefault(record.sender_user_id, []).append(
+                    self._sender_info(record, read_time=now)
+                )
             self.store.save_read_ranges(key, user, ranges.as_list())
             for sender, infos in by_sender.items():
                 self._emit(sender, OutboxEvent("message_receipt", tuple(infos)))
@@ -324,7 +336,9 @@ class ReceiptEngine:
         infos: list[MessageReceiptInfo] = []
         errors: list[int] = []
         for message in messages:
-            record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            record = (
+                self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
+            )
             if record is None or record.conversation_key != key or not self._visible(record, user):
                 errors.append(message.message_id)
                 continue
@@ -340,7 +354,13 @@ class ReceiptEngine:
         return infos, errors
 
     def receipt_members(
-        self, user: str, message: Message, group_id: str, member_filter: ReceiptFilter, next_flag: int, count: int
+        self,
+        user: str,
+        message: Message,
+        group_id: str,
+        member_filter: ReceiptFilter,
+        next_flag: int,
+        count: int,
     ) -> tuple[int, list[str]]:
         """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
         self._require_member(user, group_id)
@@ -349,7 +369,10 @@ class ReceiptEngine:
         if record is None or record.conversation_key != group_key(group_id):
             raise invalid(f"message {message.message_id} is not a message of group {group_id!r}")
         if record.sender_user_id != user:
-            raise invalid(f"message {message.message_id} was sent by someone else; member lists are for your own messages")
+            raise invalid(
+                f"message {message.message_id} was sent by someone else; "
+                "member lists are for your own messages"
+            )
         if not record.has_receipt:
             raise invalid(f"message {message.message_id} was sent without a receipt")
         key = record.conversation_key
@@ -470,7 +493,9 @@ class ReceiptEngine:
             for record in self.store.due_expiries(now):
                 record.status = transition(record.status, ReceiptStatus.EXPIRED)
                 self.store.save_message(record)
-                self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+                self._emit(
+                    record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),))
+                )
 
     def _emit(self, user: str, event: OutboxEvent) -> None:
         order = self.store.next_order_key()
@@ -516,13 +541,17 @@ class ReceiptEngine:
             if conversation_id == user:
                 raise invalid("a one-to-one conversation is with another user, not yourself")
             if not self.store.has_user(conversation_id):
-                raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {conversation_id!r} does not exist")
+                raise ReceiptError(
+                    ErrorCode.TARGET_DOES_NOT_EXIST, f"user {conversation_id!r} does not exist"
+                )
             return peer_key(user, conversation_id)
         if ctype is ConversationType.GROUP:
             if require_member:
                 self._require_member(user, conversation_id)
             elif not self.store.has_group(conversation_id):
-                raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {conversation_id!r} does not exist")
+                raise ReceiptError(
+                    ErrorCode.GROUP_DOES_NOT_EXIST, f"group {conversation_id!r} does not exist"
+                )
             return group_key(conversation_id)
         raise invalid(f"{ctype.name} conversations are outside readtick's scope")
 

@@ -29,10 +29,14 @@ EVENT_NAMES: tuple[str, ...] = (
 class EventHandler:
     """Callbacks of one client. Each is called with the client first, on the asyncio loop."""
 
-    def on_peer_message_received(self, client: Client, messages: Sequence[Message], from_user_id: str) -> None:
+    def on_peer_message_received(
+        self, client: Client, messages: Sequence[Message], from_user_id: str
+    ) -> None:
         """New one-to-one messages; ``from_user_id`` is the conversation id on this side."""
 
-    def on_group_message_received(self, client: Client, messages: Sequence[Message], from_group_id: str) -> None:
+    def on_group_message_received(
+        self, client: Client, messages: Sequence[Message], from_group_id: str
+    ) -> None:
         """New group messages."""
 
     def on_message_receipt_changed(self, client: Client, infos: Sequence[MessageReceiptInfo]) -> None:

@@ -89,8 +89,7 @@ def receipt_refusal(conversation_type: ConversationType, message_type: MessageTy
     if message_type not in RECEIPT_MESSAGE_TYPES:
         allowed = ", ".join(t.name for t in sorted(RECEIPT_MESSAGE_TYPES))
         return (
-            f"{message_type.name} messages cannot carry a read receipt; only {allowed} can "
-            "(SPEC §4 rule 1)"
+            f"{message_type.name} messages cannot carry a read receipt; only {allowed} can (SPEC §4 rule 1)"
         )
     return None
 
@@ -114,7 +113,9 @@ class ReceiptCounts:
         return self.eligible - self.read
 
 
-def status_after_change(current: ReceiptStatus, counts: ReceiptCounts, *, delivered_option: bool) -> ReceiptStatus:
+def status_after_change(
+    current: ReceiptStatus, counts: ReceiptCounts, *, delivered_option: bool
+) -> ReceiptStatus:
     """The aggregate status implied by ``counts``; only ever moves forward (rules 5 and 8).
 
     A message with no eligible reader at all (a group where the sender is alone) stays where it is:

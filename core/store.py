@@ -267,7 +267,11 @@ class MemoryEngineStore:
         return [self._messages[ids[seq - 1]] for seq in range(low, high + 1)]
 
     def receipt_seqs_between(self, key: str, low: int, high: int, not_from: str) -> list[int]:
-        return [r.seq for r in self.messages_between(key, low, high) if r.has_receipt and r.sender_user_id != not_from]
+        return [
+            r.seq
+            for r in self.messages_between(key, low, high)
+            if r.has_receipt and r.sender_user_id != not_from
+        ]
 
     def active_messages(self, key: str) -> list[MessageRecord]:
         return [self._messages[i] for i in self._active.get(key, {})]

@@ -30,9 +30,7 @@ def check_id(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise invalid(f"{what} must be a string, got {type(value).__name__} {value!r}")
     if not ID_PATTERN.fullmatch(value):
-        raise invalid(
-            f"{what} {value!r} is not a valid id: use 1-32 letters, digits or _ . @ - (no spaces)"
-        )
+        raise invalid(f"{what} {value!r} is not a valid id: use 1-32 letters, digits or _ . @ - (no spaces)")
     return value
 
 
@@ -55,9 +53,7 @@ def check_conversation_type(value: object) -> ConversationType:
     try:
         return ConversationType(value)  # type: ignore[arg-type]
     except (ValueError, TypeError):
-        raise invalid(
-            f"conversation_type {value!r} is not one of PEER (0), ROOM (1), GROUP (2)"
-        ) from None
+        raise invalid(f"conversation_type {value!r} is not one of PEER (0), ROOM (1), GROUP (2)") from None
 
 
 def check_int(value: object, what: str, low: int, high: int | None = None) -> int:
@@ -70,7 +66,12 @@ def check_int(value: object, what: str, low: int, high: int | None = None) -> in
 
 
 def check_seconds(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise invalid(f"{what} must be a finite number of seconds >= 0, got {value!r}")
     return float(value)
 

@@ -83,7 +83,14 @@ class World:
         return client
 
     async def send(
-        self, sender: str, to: str, text: str = "hi", *, receipt: bool = True, group: bool = False, settle: bool = True
+        self,
+        sender: str,
+        to: str,
+        text: str = "hi",
+        *,
+        receipt: bool = True,
+        group: bool = False,
+        settle: bool = True,
     ) -> Message:
         ctype = ConversationType.GROUP if group else ConversationType.PEER
         result = await self.clients[sender].send_message(

@@ -15,7 +15,9 @@ PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 async def test_cannot_read_a_conversation_one_is_not_in():
     world = await make_world(["alice", "bob", "mallory"])
     sent = await world.send("alice", "bob")
-    forged = replace(sent, direction=MessageDirection.RECEIVE, conversation_id="alice", sender_user_id="alice")
+    forged = replace(
+        sent, direction=MessageDirection.RECEIVE, conversation_id="alice", sender_user_id="alice"
+    )
     with pytest.raises(ReceiptError) as caught:
         await world["mallory"].send_message_receipts_read([forged], "alice", PEER)
     assert caught.value.code is ErrorCode.PARAMETER_INVALID

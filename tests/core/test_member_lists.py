@@ -62,7 +62,9 @@ async def test_count_out_of_range_is_6000001(count):
 
 
 async def test_only_for_own_receipt_messages_by_a_current_member():
-    world = await make_world(["alice", "bob", "carol"], groups={"team": ["alice", "bob"], "other": ["alice", "carol"]})
+    world = await make_world(
+        ["alice", "bob", "carol"], groups={"team": ["alice", "bob"], "other": ["alice", "carol"]}
+    )
     sent = await world.send("alice", "team", group=True)
     plain = await world.send("alice", "team", receipt=False, group=True)
     peer = await world.send("alice", "bob")

@@ -64,13 +64,21 @@ async def test_messages_of_other_conversations_come_back_as_errors():
     no_receipt = await world.send("alice", "bob", "plain", receipt=False)
     copies = {m.message_id: world.copy_of("bob", m) for m in (from_alice, from_carol, in_group, no_receipt)}
     result = await world["bob"].send_message_receipts_read(
-        [copies[from_alice.message_id], copies[from_carol.message_id], copies[in_group.message_id], mine,
-         copies[no_receipt.message_id]],
+        [
+            copies[from_alice.message_id],
+            copies[from_carol.message_id],
+            copies[in_group.message_id],
+            mine,
+            copies[no_receipt.message_id],
+        ],
         "alice",
         PEER,
     )
     assert set(result.error_message_ids) == {
-        from_carol.message_id, in_group.message_id, mine.message_id, no_receipt.message_id
+        from_carol.message_id,
+        in_group.message_id,
+        mine.message_id,
+        no_receipt.message_id,
     }
     await world.settle()
     assert [i.message_id for i in world.handler("alice").receipt_infos()] == [from_alice.message_id]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -21,7 +23,13 @@ S = ReceiptStatus
 
 @pytest.mark.parametrize(
     ("current", "new"),
-    [(S.PROCESSING, S.DELIVERED), (S.PROCESSING, S.DONE), (S.PROCESSING, S.EXPIRED), (S.DELIVERED, S.DONE), (S.DELIVERED, S.EXPIRED)],
+    [
+        (S.PROCESSING, S.DELIVERED),
+        (S.PROCESSING, S.DONE),
+        (S.PROCESSING, S.EXPIRED),
+        (S.DELIVERED, S.DONE),
+        (S.DELIVERED, S.EXPIRED),
+    ],
 )
 def test_forward_moves_are_allowed(current, new):
     assert transition(current, new) is new
@@ -88,4 +96,4 @@ def test_ranges_hold_exactly_what_was_read(reads):
     assert {s for s in range(0, 62) if s in ranges} == set(reads)
     pairs = ranges.as_list()
     assert all(low <= high for low, high in pairs)
-    assert all(a[1] + 1 < b[0] for a, b in zip(pairs, pairs[1:]))  # sorted, disjoint, not touching
+    assert all(a[1] + 1 < b[0] for a, b in itertools.pairwise(pairs))  # sorted, disjoint, not touching
