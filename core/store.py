@@ -152,6 +152,7 @@ class MemoryEngineStore:
         self._order = 0
         self._users: dict[str, None] = {}
         self._groups: dict[str, dict[str, _Membership]] = {}
+        self._member_order: dict[str, list[str]] = {}  # by ordinal, for paging without a scan
         self._peer_convs: dict[str, list[str]] = {}
         self._seqs: dict[str, int] = {}
         self._messages: dict[int, MessageRecord] = {}
@@ -192,6 +193,7 @@ class MemoryEngineStore:
     # groups
     def add_group(self, group_id: str) -> None:
         self._groups.setdefault(group_id, {})
+        self._member_order.setdefault(group_id, [])
 
     def has_group(self, group_id: str) -> bool:
         return group_id in self._groups
@@ -212,15 +214,17 @@ class MemoryEngineStore:
         m = members.get(user_id)
         if m is None:
             m = members[user_id] = _Membership(ordinal=len(members) + 1)
+            self._member_order[group_id].append(user_id)
         m.periods.append([join_seq, None])
 
     def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
         self._groups[group_id][user_id].periods[-1][1] = leave_seq
 
     def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]:
-        members = list(self._groups.get(group_id, {}).items())
-        for user, m in members[max(ordinal, 1) - 1 :]:
-            yield m.ordinal, user, [(p[0], p[1]) for p in m.periods]  # type: ignore[misc]
+        members, order = self._groups.get(group_id, {}), self._member_order.get(group_id, [])
+        for index in range(max(ordinal, 1) - 1, len(order)):
+            m = members[order[index]]
+            yield m.ordinal, order[index], [(p[0], p[1]) for p in m.periods]  # type: ignore[misc]
 
     def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]:
         return [
