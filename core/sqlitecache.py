@@ -1,0 +1,211 @@
+"""One client's local message cache in a SQLite file: ``SqliteLocalCache``, the persistent
+``LocalCache``, so a client's history and last known receipt infos survive a restart and can be
+read while the client is offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.enums import ConversationType, MessageDirection, MessageType, ReceiptStatus, SentStatus
+from core.localcache import CacheKey, ConversationRef, cache_key
+from core.messages import Message, message_from_payload
+from core.results import MessageReceiptInfo
+from core.sqlitedb import Database, DatabaseKind, register_kind, store_error
+from core.sqlitestore import decode_payload, encode_payload
+
+SCHEMA_V1 = (
+    "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
+    "INSERT INTO counters (name, value) VALUES ('local_id', 0)",
+    # owner: the user this cache belongs to (set on first open by a caller that names it)
+    "CREATE TABLE owner (user_id TEXT NOT NULL)",
+    # arrival: the order of first insertion, which is the order history is shown in
+    """CREATE TABLE messages (
+        cache_key INTEGER PRIMARY KEY, arrival INTEGER NOT NULL UNIQUE,
+        conversation_id TEXT NOT NULL, conversation_type INTEGER NOT NULL,
+        message_type INTEGER NOT NULL, message_id INTEGER NOT NULL, local_message_id INTEGER NOT NULL,
+        sender_user_id TEXT NOT NULL, direction INTEGER NOT NULL, sent_status INTEGER NOT NULL,
+        timestamp REAL NOT NULL, order_key INTEGER NOT NULL, conversation_seq INTEGER NOT NULL,
+        receipt_status INTEGER NOT NULL, payload TEXT NOT NULL)""",
+    "CREATE INDEX messages_by_conversation ON messages (conversation_id, conversation_type, arrival)",
+    """CREATE TABLE infos (
+        message_id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL, conversation_type INTEGER NOT NULL,
+        status INTEGER NOT NULL, read_member_count INTEGER NOT NULL, unread_member_count INTEGER NOT NULL,
+        delivered_member_count INTEGER NOT NULL, is_self_operated INTEGER NOT NULL,
+        read_time REAL NOT NULL)""",
+)
+
+CACHE_KIND = register_kind(DatabaseKind("client cache", 0x5254_4B43, [SCHEMA_V1]))  # "RTKC"
+
+_FIELDS = (
+    "conversation_id, conversation_type, message_type, message_id, local_message_id, sender_user_id, "
+    "direction, sent_status, timestamp, order_key, conversation_seq, receipt_status, payload"
+)
+_UPDATES = ", ".join(f"{name} = excluded.{name}" for name in _FIELDS.split(", "))
+
+
+def _message(row: tuple[Any, ...]) -> Message:
+    (
+        cid,
+        ctype,
+        mtype,
+        mid,
+        local_id,
+        sender,
+        direction,
+        sent,
+        timestamp,
+        order_key,
+        seq,
+        status,
+        payload,
+    ) = row
+    return message_from_payload(
+        MessageType(mtype),
+        decode_payload(payload),
+        message_id=mid,
+        local_message_id=local_id,
+        conversation_id=cid,
+        conversation_type=ConversationType(ctype),
+        sender_user_id=sender,
+        direction=MessageDirection(direction),
+        sent_status=SentStatus(sent),
+        timestamp=timestamp,
+        order_key=order_key,
+        conversation_seq=seq,
+        receipt_status=ReceiptStatus(status),
+    )
+
+
+class SqliteLocalCache:
+    """``LocalCache`` in a SQLite file (or ``":memory:"``), one file per client.
+
+    Args:
+        path: the cache file; created with its schema if missing, migrated if older.
+        user_id: if given, the cache is bound to this user on first open, and opening it later
+            for another user raises (two clients must never share a cache).
+
+    Raises:
+        ReceiptError: STORE_ERROR if the file is corrupt, not a readtick client cache, from a
+            newer readtick, or another user's; the file is then left untouched.
+    """
+
+    def __init__(self, path: str | Path, *, user_id: str | None = None) -> None:
+        self._db = Database(path, CACHE_KIND)
+        self._conn = self._db.conn
+        self.path = self._db.path
+        if user_id is not None:
+            self._bind(user_id)
+
+    def __repr__(self) -> str:
+        return f"<SqliteLocalCache {self.path}>"
+
+    def _bind(self, user_id: str) -> None:
+        row = self._conn.execute("SELECT user_id FROM owner").fetchone()
+        if row is None:
+            with self._db.transaction():
+                self._conn.execute("INSERT INTO owner (user_id) VALUES (?)", (user_id,))
+        elif row[0] != user_id:
+            self._db.close()
+            raise store_error(
+                self.path, f"this client cache belongs to {row[0]!r}, not {user_id!r}; it was left untouched"
+            )
+
+    @property
+    def user_id(self) -> str | None:
+        """The user the cache is bound to, if any."""
+        row = self._conn.execute("SELECT user_id FROM owner").fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, message: Message) -> None:
+        """Insert a message, or replace the cached copy with the same key in place (keeps its place)."""
+        self._conn.execute(
+            f"""INSERT INTO messages (cache_key, arrival, {_FIELDS})
+                VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM messages),
+                        ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (cache_key) DO UPDATE SET {_UPDATES}""",
+            (
+                cache_key(message),
+                message.conversation_id,
+                int(message.conversation_type),
+                int(message.type),
+                message.message_id,
+                message.local_message_id,
+                message.sender_user_id,
+                int(message.direction),
+                int(message.sent_status),
+                message.timestamp,
+                message.order_key,
+                message.conversation_seq,
+                int(message.receipt_status),
+                encode_payload(message.payload()),
+            ),
+        )
+
+    def get(self, key: CacheKey) -> Message | None:
+        row = self._conn.execute(f"SELECT {_FIELDS} FROM messages WHERE cache_key = ?", (key,)).fetchone()
+        return _message(row) if row else None
+
+    def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
+        """Every cached message of a conversation, oldest first."""
+        rows = self._conn.execute(
+            f"""SELECT {_FIELDS} FROM messages WHERE conversation_id = ? AND conversation_type = ?
+                ORDER BY arrival""",
+            (conversation_id, int(conversation_type)),
+        )
+        return [_message(r) for r in rows]
+
+    def conversations(self) -> list[ConversationRef]:
+        rows = self._conn.execute(
+            """SELECT conversation_id, conversation_type FROM messages
+               GROUP BY conversation_id, conversation_type ORDER BY MIN(arrival)"""
+        )
+        return [(cid, ConversationType(ctype)) for cid, ctype in rows]
+
+    def put_info(self, info: MessageReceiptInfo) -> None:
+        self._conn.execute(
+            """INSERT OR REPLACE INTO infos (message_id, conversation_id, conversation_type, status,
+                   read_member_count, unread_member_count, delivered_member_count, is_self_operated,
+                   read_time)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                info.message_id,
+                info.conversation_id,
+                int(info.conversation_type),
+                int(info.status),
+                info.read_member_count,
+                info.unread_member_count,
+                info.delivered_member_count,
+                int(info.is_self_operated),
+                info.read_time,
+            ),
+        )
+
+    def info(self, message_id: int) -> MessageReceiptInfo | None:
+        row = self._conn.execute(
+            """SELECT conversation_id, conversation_type, status, read_member_count, unread_member_count,
+                   delivered_member_count, is_self_operated, read_time FROM infos WHERE message_id = ?""",
+            (message_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        cid, ctype, status, read, unread, delivered, self_op, read_time = row
+        return MessageReceiptInfo(
+            conversation_id=cid,
+            conversation_type=ConversationType(ctype),
+            message_id=message_id,
+            status=ReceiptStatus(status),
+            read_member_count=read,
+            unread_member_count=unread,
+            delivered_member_count=delivered,
+            is_self_operated=bool(self_op),
+            read_time=read_time,
+        )
+
+    def next_local_id(self) -> int:
+        """A new local message id, never reused, also across restarts."""
+        return self._db.counter("local_id")
+
+    def close(self) -> None:
+        self._db.close()
