@@ -1,0 +1,291 @@
+"""The main window: one ``ClientPanel`` per client, side by side in a splitter (2 to 8), with a
+toolbar to add and remove clients, switch theme and (on a virtual clock) advance time.
+
+The window is the composition root of the UI: it creates one ``ClientBridge`` per client and is
+the only widget that touches the engine (to log new clients in and put them in the groups).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+import qasync
+import shiboken6
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSizePolicy,
+    QSplitter,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import Client, ReceiptEngine, ReceiptError
+from ui.clientbridge import ClientBridge
+from ui.clientpanel import ClientPanel
+from ui.theme import apply_theme, current_theme
+
+MIN_CLIENTS = 2
+MAX_CLIENTS = 8
+PANEL_WIDTH = 460
+#: Names offered to clients added from the toolbar, in order (skipping names already taken).
+CLIENT_NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj")
+
+
+class MainWindow(QMainWindow):
+    """The readtick window (object name ``mainWindow``).
+
+    Signals:
+        clientsChanged(): a panel was added or removed.
+    """
+
+    clientsChanged = Signal()
+
+    def __init__(self, engine: ReceiptEngine, clients: Sequence[Client], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("readtick — read receipts, side by side")
+        self._engine = engine
+        self._panels: dict[str, ClientPanel] = {}
+        self._pending_peers: list[str] = []
+        self._clients: dict[str, Client] = {}
+
+        self._splitter = QSplitter(Qt.Orientation.Horizontal)
+        self._splitter.setObjectName("clientSplitter")
+        self._splitter.setChildrenCollapsible(False)
+        self._splitter.setHandleWidth(10)
+        area = QWidget()
+        area.setObjectName("panelsArea")
+        layout = QVBoxLayout(area)
+        layout.setContentsMargins(10, 10, 10, 10)
+        layout.addWidget(self._splitter)
+        self.setCentralWidget(area)
+        self._build_toolbar()
+        self._clock_label = QLabel()
+        self.statusBar().addPermanentWidget(self._clock_label)
+
+        # Every initial panel offers every initial peer from the start, so each opens on a
+        # one-to-one conversation rather than on whatever existed when it was created.
+        self._pending_peers = [client.user_id for client in clients]
+        for client in clients:
+            self.add_client(client)
+        self._pending_peers = []
+        self._fit_size()
+
+    # --- toolbar ----------------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("readtick")
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        toolbar.setIconSize(QSize(16, 16))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        title = QLabel("readtick")
+        title.setObjectName("appTitle")
+        toolbar.addWidget(title)
+
+        self.add_client_action = QAction("＋ Add client", self)
+        self.add_client_action.setObjectName("addClientAction")
+        self.add_client_action.triggered.connect(self.add_new_client)
+        toolbar.addAction(self.add_client_action)
+
+        self._remove_menu = QMenu(self)
+        self._remove_menu.setObjectName("removeClientMenu")
+        self.remove_client_action = QAction("－ Remove client", self)
+        self.remove_client_action.setObjectName("removeClientAction")
+        self.remove_client_action.setMenu(self._remove_menu)
+        toolbar.addAction(self.remove_client_action)
+        button = toolbar.widgetForAction(self.remove_client_action)
+        if isinstance(button, QToolButton):
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+
+        toolbar.addSeparator()
+        self.theme_action = QAction("Dark theme", self)
+        self.theme_action.setObjectName("themeAction")
+        self.theme_action.setCheckable(True)
+        self.theme_action.setChecked(current_theme().name == "dark")
+        self.theme_action.toggled.connect(lambda dark: self.set_theme("dark" if dark else "light"))
+        toolbar.addAction(self.theme_action)
+
+        self.advance_action = QAction("Advance clock 1 day", self)
+        self.advance_action.setObjectName("advanceClockAction")
+        self.advance_action.setToolTip("Move the virtual clock forward one day (receipts expire after their lifetime)")
+        self.advance_action.triggered.connect(self.advance_clock)
+        self.advance_action.setVisible(hasattr(self._engine.clock, "advance"))
+        toolbar.addAction(self.advance_action)
+
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        hint = QLabel("Select messages and mark them read · click ticks of a group message for who read it")
+        hint.setObjectName("userSubtitle")
+        toolbar.addWidget(hint)
+
+    def _update_toolbar(self) -> None:
+        count = len(self._panels)
+        self.add_client_action.setEnabled(count < MAX_CLIENTS)
+        self.add_client_action.setToolTip(
+            "Log in one more client and give it a panel" if count < MAX_CLIENTS
+            else f"At most {MAX_CLIENTS} clients fit side by side"
+        )
+        self.remove_client_action.setEnabled(count > MIN_CLIENTS)
+        self.remove_client_action.setToolTip(
+            "Log a client out and close its panel" if count > MIN_CLIENTS
+            else f"At least {MIN_CLIENTS} clients stay, or there is nobody to talk to"
+        )
+        self._remove_menu.clear()
+        for user_id in self._panels:
+            action = self._remove_menu.addAction(user_id)
+            action.triggered.connect(lambda _=False, uid=user_id: self.remove_client(uid))
+        users = len(self._engine.user_ids())
+        groups = len({g for uid in self._panels for g in self._engine.group_ids_of(uid)})
+        self.statusBar().showMessage(
+            f"{count} clients with panels · {users} users · {groups} group{'s' if groups != 1 else ''} · one shared engine"
+        )
+        self._update_clock()
+
+    def _update_clock(self) -> None:
+        clock = self._engine.clock
+        kind = "virtual clock" if hasattr(clock, "advance") else "real clock"
+        self._clock_label.setText(f"{kind} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(clock.now()))}")
+
+    # --- panels -----------------------------------------------------------------------------------
+
+    def panel(self, user_id: str) -> ClientPanel:
+        return self._panels[user_id]
+
+    def panels(self) -> list[ClientPanel]:
+        return list(self._panels.values())
+
+    def user_ids(self) -> list[str]:
+        return list(self._panels)
+
+    def add_client(self, client: Client) -> ClientPanel:
+        """Give an already logged-in client a panel."""
+        if client.user_id in self._panels:
+            raise ValueError(f"{client.user_id!r} already has a panel")
+        if len(self._panels) >= MAX_CLIENTS:
+            raise ValueError(f"at most {MAX_CLIENTS} clients fit side by side")
+        bridge = ClientBridge(client, self._engine)
+        panel = ClientPanel(bridge, peers=self._peer_ids(client.user_id))
+        bridge.setParent(panel)
+        panel.statusShown.connect(lambda severity, text, uid=client.user_id: self._on_panel_status(uid, severity, text))
+        self._panels[client.user_id] = panel
+        self._clients[client.user_id] = client
+        self._splitter.addWidget(panel)
+        self._refresh_peers()
+        self._update_toolbar()
+        self.clientsChanged.emit()
+        return panel
+
+    def _peer_ids(self, extra: str) -> list[str]:
+        return list(dict.fromkeys([*self._panels, *self._pending_peers, extra]))
+
+    def _refresh_peers(self) -> None:
+        users = list(dict.fromkeys([*self._panels, *self._pending_peers]))
+        for panel in self._panels.values():
+            panel.set_peers(users)
+        sizes = [PANEL_WIDTH] * len(self._panels)
+        self._splitter.setSizes(sizes)
+
+    def _fit_size(self) -> None:
+        width = 20 + len(self._panels) * PANEL_WIDTH + (len(self._panels) - 1) * 10
+        self.resize(min(max(width, 960), 3840), 860)
+
+    def _on_panel_status(self, user_id: str, severity: str, text: str) -> None:
+        if severity == "error":
+            self.statusBar().showMessage(f"{user_id}: {text}", 8000)
+
+    def next_free_name(self) -> str:
+        taken = set(self._engine.user_ids()) | set(self._panels)
+        for name in CLIENT_NAMES:
+            if name not in taken:
+                return name
+        number = len(taken) + 1
+        while f"user{number}" in taken:
+            number += 1
+        return f"user{number}"
+
+    @qasync.asyncSlot()
+    async def add_new_client(self) -> None:
+        """Toolbar action: a new client with the next free name."""
+        await self.create_client(self.next_free_name())
+
+    async def create_client(self, user_id: str) -> ClientPanel | None:
+        """Log a new client in, put it in the groups the first panel's user is in, and give it a
+        panel. Errors go to the status bar; returns the panel, or None."""
+        if len(self._panels) >= MAX_CLIENTS:
+            self.statusBar().showMessage(f"At most {MAX_CLIENTS} clients fit side by side.", 5000)
+            return None
+        client = Client(self._engine, user_id)
+        try:
+            await client.login()
+            first = next(iter(self._panels), None)
+            for group_id in self._engine.group_ids_of(first) if first else []:
+                if user_id not in self._engine.group_members(group_id):
+                    self._engine.add_group_members(group_id, [user_id])
+        except ReceiptError as error:
+            self.statusBar().showMessage(f"Could not add {user_id}: {error.message}", 8000)
+            return None
+        if not shiboken6.isValid(self):
+            return None
+        panel = self.add_client(client)
+        self._fit_size()
+        self.statusBar().showMessage(f"{user_id} logged in and joined the groups.", 5000)
+        return panel
+
+    @qasync.asyncSlot(str)
+    async def remove_client(self, user_id: str) -> None:
+        """Close a client's panel and log the client out (its user stays known to the engine)."""
+        if len(self._panels) <= MIN_CLIENTS:
+            self.statusBar().showMessage(f"At least {MIN_CLIENTS} clients stay.", 5000)
+            return
+        panel = self._panels.pop(user_id, None)
+        client = self._clients.pop(user_id, None)
+        if panel is None or client is None:
+            return
+        panel.bridge.detach()
+        panel.hide()
+        panel.setParent(None)
+        panel.deleteLater()
+        self._refresh_peers()
+        self._update_toolbar()
+        self.clientsChanged.emit()
+        try:
+            await client.logout()
+        except ReceiptError as error:
+            if shiboken6.isValid(self):
+                self.statusBar().showMessage(f"{user_id}: {error.message}", 8000)
+
+    # --- theme and time ---------------------------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        apply_theme(QApplication.instance(), name)
+        self.theme_action.blockSignals(True)
+        self.theme_action.setChecked(name == "dark")
+        self.theme_action.blockSignals(False)
+        for panel in self._panels.values():
+            panel.refresh_theme()
+
+    @qasync.asyncSlot()
+    async def advance_clock(self) -> None:
+        """Toolbar action: one day forward on the virtual clock."""
+        await self.advance_clock_by(86400.0)
+
+    async def advance_clock_by(self, seconds: float) -> None:
+        clock = self._engine.clock
+        if not hasattr(clock, "advance"):
+            return
+        clock.advance(seconds)
+        await self._engine.drain()
+        if shiboken6.isValid(self):
+            self._update_clock()

@@ -1,0 +1,174 @@
+"""The read / unread member lists of one of the user's own group messages, side by side, each
+paged through the SDK's member-list calls ("Load more" while the last page said there is more).
+
+The dialog is non-modal (``show()``): ``exec()`` would block inside a coroutine on the qasync loop.
+"""
+
+from __future__ import annotations
+
+import qasync
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import ReceiptError
+from core.messages import Message
+from ui.avatar import avatar_icon
+from ui.clientbridge import ClientBridge
+from ui.messagedelegate import format_time
+
+DEFAULT_PAGE_SIZE = 10
+
+
+class _MemberColumn(QWidget):
+    """One paged list: a title with the count loaded so far, the list and its "Load more"."""
+
+    def __init__(self, title: str, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.label = QLabel(title)
+        self.label.setObjectName("sectionLabel")
+        self.list = QListWidget()
+        self.list.setObjectName(f"{kind}MemberList")
+        self.list.setUniformItemSizes(True)
+        self.more = QPushButton("Load more")
+        self.more.setObjectName(f"loadMore{kind.capitalize()}Button")
+        self.more.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.label)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(self.more)
+        self.next_flag = 0
+        self.finished = False
+        self.loading = False
+        self.pages = 0
+
+    def add_page(self, users: list[str], next_flag: int, expected_total: int | None) -> None:
+        for user in users:
+            QListWidgetItem(avatar_icon(user), user, self.list)
+        self.pages += 1
+        self.next_flag = next_flag
+        self.finished = next_flag == 0
+        shown = self.list.count()
+        total = f" of {expected_total}" if expected_total is not None else ""
+        self.label.setText(f"{self.title.upper()} · {shown}{total}")
+        self.more.setEnabled(not self.finished)
+        self.more.setText("All loaded" if self.finished else "Load more")
+        if self.finished and shown == 0:
+            placeholder = QListWidgetItem("nobody", self.list)
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+
+
+class MemberListDialog(QDialog):
+    """Who read, and who has not yet read, one group message (object name ``memberListDialog``).
+
+    Inside: ``readMemberList``/``unreadMemberList`` (QListWidget) and
+    ``loadMoreReadButton``/``loadMoreUnreadButton``; ``memberListStatus`` shows errors.
+    """
+
+    def __init__(
+        self,
+        bridge: ClientBridge,
+        message: Message,
+        group_id: str,
+        *,
+        read_count: int | None = None,
+        unread_count: int | None = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("memberListDialog")
+        self.setWindowTitle(f"Read receipts · {group_id}")
+        self.setModal(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self.resize(440, 360)
+        self._bridge = bridge
+        self._message = message
+        self._group_id = group_id
+        self._page_size = page_size
+        self._totals = {True: read_count, False: unread_count}
+
+        title = QLabel(f"“{_short(message.summary())}”")
+        title.setObjectName("memberListTitle")
+        subtitle = QLabel(f"sent {format_time(message.timestamp)} to {group_id} · message #{message.message_id}")
+        subtitle.setObjectName("memberListSubtitle")
+        self._read = _MemberColumn("Read", "read")
+        self._unread = _MemberColumn("Unread", "unread")
+        self._read.more.clicked.connect(self.load_more_read)
+        self._unread.more.clicked.connect(self.load_more_unread)
+        self._status = QLabel("")
+        self._status.setObjectName("memberListStatus")
+        self._status.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+
+        columns = QHBoxLayout()
+        columns.setSpacing(12)
+        columns.addWidget(self._read)
+        columns.addWidget(self._unread)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 12)
+        layout.setSpacing(8)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self._status)
+        layout.addWidget(buttons)
+
+    def column(self, read: bool) -> _MemberColumn:
+        return self._read if read else self._unread
+
+    def start(self) -> None:
+        """Load the first page of both lists."""
+        self.load_more_read()
+        self.load_more_unread()
+
+    @qasync.asyncSlot()
+    async def load_more_read(self) -> None:
+        await self._load(read=True)
+
+    @qasync.asyncSlot()
+    async def load_more_unread(self) -> None:
+        await self._load(read=False)
+
+    async def _load(self, *, read: bool) -> None:
+        column = self.column(read)
+        if column.loading or column.finished:
+            return
+        column.loading = True
+        column.more.setEnabled(False)
+        column.more.setText("Loading…")
+        try:
+            users, next_flag = await self._bridge.member_page(
+                self._message, self._group_id, read=read, next_flag=column.next_flag, count=self._page_size
+            )
+        except ReceiptError as error:
+            if not shiboken6.isValid(self):
+                return  # closed while the page was on its way
+            self._status.setText(f"Could not load the {column.title.lower()} list: {error.message}")
+            column.more.setEnabled(True)
+            column.more.setText("Retry")
+            return
+        finally:
+            if shiboken6.isValid(self):
+                column.loading = False
+        if not shiboken6.isValid(self):
+            return
+        column.add_page(users, next_flag, self._totals[read])
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

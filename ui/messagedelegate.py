@@ -1,0 +1,304 @@
+"""Paints one message as a chat bubble: outgoing on the right, incoming on the left, the sender's
+name in groups, the text, and a footer with the time and the receipt (ticks, "n unread",
+"read by all", or the "awaiting your read" dot of incoming receipt messages).
+
+``layout`` computes every rectangle once, for ``sizeHint``, ``paint`` and hit-testing alike, so
+a click on the receipt marker lands where the marker was drawn. A row's height never depends on
+its receipt state: receipt changes repaint without re-layout (see ``MessageView``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from core.messages import Message
+from ui.avatar import user_color
+from ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole
+from ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
+from ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
+
+ROW_GAP = 3.0
+SIDE_MARGIN = 12.0
+BUBBLE_HPAD = 10.0
+BUBBLE_VPAD = 6.0
+BUBBLE_RADIUS = 9.0
+TAIL = 6.0
+MAX_BUBBLE_FRACTION = 0.78
+FOOTER_GAP = 4.0
+FOOTER_SPACING = 6.0
+TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap)  # word boundary, or anywhere for a very long word
+
+AWAITING_READ_LABEL = "tap to read"
+
+
+def format_time(timestamp: float) -> str:
+    return time.strftime("%H:%M", time.localtime(timestamp))
+
+
+def receipt_caption(message: Message, read_count: int | None, unread_count: int | None) -> str:
+    """The words next to an outgoing message's ticks: group counts, or what went wrong."""
+    status = message.receipt_status
+    if message.sent_status == SentStatus.FAILED:
+        return "not sent"
+    if status == ReceiptStatus.EXPIRED:
+        return "receipt expired"
+    if message.conversation_type != ConversationType.GROUP or status == ReceiptStatus.NONE:
+        return ""
+    if status == ReceiptStatus.DONE:
+        return "read by all"
+    if unread_count is None:
+        return ""
+    return f"{unread_count} unread"
+
+
+@dataclass(frozen=True)
+class BubbleLayout:
+    """Where each part of one row goes, in the row's coordinates (``rect`` is the row)."""
+
+    rect: QRectF
+    bubble: QRectF
+    name: QRectF | None
+    text: QRectF
+    footer: QRectF
+    time: QRectF
+    caption: QRectF | None
+    mark: QRectF | None
+    marker: QRectF | None  # the clickable part: caption + mark, or the awaiting-read dot
+    outgoing: bool
+    caption_text: str
+    time_text: str
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """The one delegate of the conversation view.
+
+    Signals:
+        receiptClicked(QModelIndex): the receipt marker of a row was clicked (the ticks or
+            counts of an outgoing message, or the "tap to read" dot of an incoming one).
+    """
+
+    receiptClicked = Signal(QModelIndex)
+
+    def __init__(self, view: QWidget) -> None:
+        super().__init__(view)
+        self._view = view
+        self._text_font = ui_font(BASE_PIXEL_SIZE)
+        self._small_font = ui_font(SMALL_PIXEL_SIZE)
+        self._name_font = ui_font(SMALL_PIXEL_SIZE, bold=True)
+        self._text_metrics = QFontMetricsF(self._text_font)
+        self._small_metrics = QFontMetricsF(self._small_font)
+        self._name_metrics = QFontMetricsF(self._name_font)
+        self._text_sizes: OrderedDict[tuple[str, float], tuple[float, float]] = OrderedDict()
+
+    # --- geometry -----------------------------------------------------------------------------
+
+    def _available_width(self) -> float:
+        viewport = getattr(self._view, "viewport", None)
+        width = viewport().width() if viewport is not None else self._view.width()
+        return float(max(width, 160))
+
+    def _text_size(self, text: str, wrap_width: float) -> tuple[float, float]:
+        """Width and height of ``text`` wrapped at ``wrap_width``; cached (sizeHint runs often)."""
+        key = (text, wrap_width)
+        size = self._text_sizes.get(key)
+        if size is None:
+            bounds = self._text_metrics.boundingRect(QRectF(0, 0, wrap_width, 1e6), TEXT_FLAGS, text or " ")
+            size = (min(bounds.width(), wrap_width), bounds.height())
+            self._text_sizes[key] = size
+            if len(self._text_sizes) > 4096:
+                self._text_sizes.popitem(last=False)
+        else:
+            self._text_sizes.move_to_end(key)
+        return size
+
+    def layout(self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex) -> BubbleLayout:
+        message: Message = index.data(MessageRole)
+        read_count = index.data(ReadMemberCountRole)
+        unread_count = index.data(UnreadMemberCountRole)
+        outgoing = message.direction == MessageDirection.SEND
+        in_group = message.conversation_type == ConversationType.GROUP
+        width = row_rect.width()
+        max_bubble = max(120.0, (width - 2 * SIDE_MARGIN) * MAX_BUBBLE_FRACTION)
+        wrap_width = max_bubble - 2 * BUBBLE_HPAD
+
+        text_w, text_h = self._text_size(message.summary(), wrap_width)
+        show_name = in_group and not outgoing
+        name_w = self._name_metrics.horizontalAdvance(message.sender_user_id) if show_name else 0.0
+        name_h = self._name_metrics.height() + 2 if show_name else 0.0
+
+        time_text = format_time(message.timestamp)
+        caption_text = receipt_caption(message, read_count, unread_count) if outgoing else ""
+        awaiting = not outgoing and message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED)
+        if awaiting:
+            caption_text = AWAITING_READ_LABEL
+        elif not outgoing and message.receipt_status == ReceiptStatus.DONE:
+            caption_text = "read"
+        time_w = self._small_metrics.horizontalAdvance(time_text)
+        caption_w = self._small_metrics.horizontalAdvance(caption_text) if caption_text else 0.0
+        show_mark = (outgoing and has_mark(message.receipt_status)) or awaiting
+        mark_w = MARK_SIZE.width() if show_mark else 0.0
+        footer_h = max(self._small_metrics.height(), MARK_SIZE.height())
+        parts = [w for w in (caption_w, time_w) if w] + ([mark_w] if mark_w else [])
+        footer_w = sum(parts) + FOOTER_SPACING * (len(parts) - 1)
+
+        content_w = min(max(text_w, name_w, footer_w, 36.0), wrap_width)
+        bubble_w = content_w + 2 * BUBBLE_HPAD
+        bubble_h = BUBBLE_VPAD + name_h + text_h + FOOTER_GAP + footer_h + BUBBLE_VPAD
+        top = row_rect.top() + ROW_GAP
+        if outgoing:
+            left = row_rect.right() - SIDE_MARGIN - bubble_w
+        else:
+            left = row_rect.left() + SIDE_MARGIN
+        bubble = QRectF(left, top, bubble_w, bubble_h)
+        inner_left = left + BUBBLE_HPAD
+        y = top + BUBBLE_VPAD
+        name_rect = QRectF(inner_left, y, content_w, name_h) if show_name else None
+        y += name_h
+        text_rect = QRectF(inner_left, y, content_w, text_h)
+        y += text_h + FOOTER_GAP
+        footer = QRectF(inner_left, y, content_w, footer_h)
+
+        # Footer parts, right-aligned: [caption] [time] [mark] for outgoing messages,
+        # [dot] [caption] [time] for incoming ones (the dot leads, it is the call to action).
+        x = footer.right()
+        caption_rect = mark_rect = marker = None
+        if outgoing:
+            if mark_w:
+                mark_rect = QRectF(x - mark_w, y, mark_w, footer_h)
+                x -= mark_w + FOOTER_SPACING
+            time_rect = QRectF(x - time_w, y, time_w, footer_h)
+            x -= time_w + FOOTER_SPACING
+            if caption_w:
+                caption_rect = QRectF(x - caption_w, y, caption_w, footer_h)
+            pieces = [r for r in (caption_rect, mark_rect) if r is not None]
+            if pieces:
+                marker = pieces[0].united(pieces[-1])
+        else:
+            time_rect = QRectF(x - time_w, y, time_w, footer_h)
+            x -= time_w + FOOTER_SPACING
+            if caption_w:
+                caption_rect = QRectF(x - caption_w, y, caption_w, footer_h)
+                x -= caption_w + 2
+            if mark_w:
+                mark_rect = QRectF(x - mark_w, y, mark_w, footer_h)
+            if awaiting:
+                marker = mark_rect.united(caption_rect).adjusted(-3, -2, 3, 2)
+        return BubbleLayout(
+            rect=QRectF(row_rect),
+            bubble=bubble,
+            name=name_rect,
+            text=text_rect,
+            footer=footer,
+            time=time_rect,
+            caption=caption_rect,
+            mark=mark_rect,
+            marker=marker,
+            outgoing=outgoing,
+            caption_text=caption_text,
+            time_text=time_text,
+        )
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        width = self._available_width()
+        geometry = self.layout(QRectF(0, 0, width, 0), index)
+        return QSize(int(width), int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
+
+    # --- painting -----------------------------------------------------------------------------
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        theme = current_theme()
+        geometry = self.layout(QRectF(option.rect), index)
+        message: Message = index.data(MessageRole)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+
+        fill = theme.color("bubble_outgoing" if geometry.outgoing else "bubble_incoming")
+        painter.setPen(Qt.PenStyle.NoPen)
+        # A faint shadow under the bubble, like the messengers people know.
+        shadow = QColor(0, 0, 0, 28 if theme.name == "light" else 60)
+        painter.fillPath(_bubble_path(geometry.bubble.translated(0, 1), geometry.outgoing), shadow)
+        painter.fillPath(_bubble_path(geometry.bubble, geometry.outgoing), fill)
+        if selected:
+            ring = QPen(theme.color("bubble_selected_ring"), 2.0)
+            painter.setPen(ring)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(_bubble_path(geometry.bubble.adjusted(-1, -1, 1, 1), geometry.outgoing))
+
+        text_color = theme.color("bubble_outgoing_text" if geometry.outgoing else "bubble_incoming_text")
+        if geometry.name is not None:
+            painter.setFont(self._name_font)
+            painter.setPen(user_color(message.sender_user_id))
+            painter.drawText(geometry.name, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), message.sender_user_id)
+        painter.setFont(self._text_font)
+        painter.setPen(text_color)
+        painter.drawText(geometry.text, TEXT_FLAGS | int(Qt.AlignmentFlag.AlignLeft), message.summary())
+
+        self._paint_footer(painter, geometry, message, theme)
+        painter.restore()
+
+    def _paint_footer(self, painter: QPainter, geometry: BubbleLayout, message: Message, theme: Theme) -> None:
+        painter.setFont(self._small_font)
+        muted = theme.color("muted_text" if theme.name == "light" else "tick_grey")
+        centre = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
+        painter.setPen(muted)
+        painter.drawText(geometry.time, centre, geometry.time_text)
+        if geometry.caption is not None:
+            if message.sent_status == SentStatus.FAILED or message.receipt_status == ReceiptStatus.FAILED:
+                color = theme.color("failed")
+            elif geometry.caption_text == AWAITING_READ_LABEL:
+                color = theme.color("awaiting_read")
+            elif message.receipt_status == ReceiptStatus.DONE and geometry.outgoing:
+                color = theme.color("tick_blue")
+            else:
+                color = muted
+            painter.setPen(color)
+            painter.drawText(geometry.caption, centre, geometry.caption_text)
+        if geometry.mark is not None:
+            if geometry.outgoing:
+                paint_receipt_mark(painter, geometry.mark, message.receipt_status, theme)
+            else:
+                paint_awaiting_read(painter, geometry.mark, theme)
+
+    # --- clicks on the receipt marker -----------------------------------------------------------
+
+    def marker_at(self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex, position: QPointF) -> bool:
+        """Whether ``position`` (view coordinates) hits the row's receipt marker."""
+        marker = self.layout(row_rect, index).marker
+        return marker is not None and marker.adjusted(-4, -4, 4, 4).contains(position)
+
+    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> bool:
+        if (
+            event.type() == QEvent.Type.MouseButtonRelease
+            and isinstance(event, QMouseEvent)
+            and event.button() == Qt.MouseButton.LeftButton
+            and self.marker_at(QRectF(option.rect), index, event.position())
+        ):
+            self.receiptClicked.emit(QModelIndex(index))
+            return True
+        return super().editorEvent(event, model, option, index)
+
+
+def _bubble_path(rect: QRectF, outgoing: bool) -> QPainterPath:
+    """A rounded rectangle with a small tail at the top corner on the speaker's side."""
+    path = QPainterPath()
+    path.addRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
+    tail = QPainterPath()
+    if outgoing:
+        tail.moveTo(rect.right() - BUBBLE_RADIUS, rect.top())
+        tail.lineTo(rect.right() + TAIL, rect.top())
+        tail.lineTo(rect.right(), rect.top() + TAIL + 4)
+    else:
+        tail.moveTo(rect.left() + BUBBLE_RADIUS, rect.top())
+        tail.lineTo(rect.left() - TAIL, rect.top())
+        tail.lineTo(rect.left(), rect.top() + TAIL + 4)
+    tail.closeSubpath()
+    return path.united(tail)

@@ -1,0 +1,331 @@
+"""The list model of one conversation as one client sees it: a window of its messages, oldest
+first, each with the receipt state last reported for it.
+
+The model only translates what the client's bridge reports (new messages, receipt infos, a page of
+history) into ``beginInsertRows``/``dataChanged``. A receipt change emits ``dataChanged`` for
+exactly one row and only the ``RECEIPT_ROLES``, which ``MessageView`` repaints without re-laying
+out the list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
+
+from core.enums import ConversationType, MessageDirection, ReceiptStatus
+from core.messages import Message
+from core.results import MessageReceiptInfo
+
+MessageRole = Qt.ItemDataRole.UserRole + 1
+ReceiptStatusRole = Qt.ItemDataRole.UserRole + 2
+ReadMemberCountRole = Qt.ItemDataRole.UserRole + 3
+UnreadMemberCountRole = Qt.ItemDataRole.UserRole + 4
+IsOutgoingRole = Qt.ItemDataRole.UserRole + 5
+SenderRole = Qt.ItemDataRole.UserRole + 6
+TimestampRole = Qt.ItemDataRole.UserRole + 7
+MessageIdRole = Qt.ItemDataRole.UserRole + 8
+
+#: The roles a receipt change touches. None of them changes a row's height.
+RECEIPT_ROLES: tuple[int, ...] = (
+    int(MessageRole),
+    int(ReceiptStatusRole),
+    int(ReadMemberCountRole),
+    int(UnreadMemberCountRole),
+)
+
+_ROLE_NAMES = {
+    int(Qt.ItemDataRole.DisplayRole): b"display",
+    int(MessageRole): b"message",
+    int(ReceiptStatusRole): b"receiptStatus",
+    int(ReadMemberCountRole): b"readMemberCount",
+    int(UnreadMemberCountRole): b"unreadMemberCount",
+    int(IsOutgoingRole): b"isOutgoing",
+    int(SenderRole): b"sender",
+    int(TimestampRole): b"timestamp",
+    int(MessageIdRole): b"messageId",
+}
+
+#: Statuses after which nothing changes (SPEC §4 rule 10): an info that would move a message
+#: out of one of them is stale and ignored.
+_FINAL = frozenset({ReceiptStatus.DONE, ReceiptStatus.EXPIRED, ReceiptStatus.FAILED, ReceiptStatus.NONE})
+
+
+def row_key(message: Message) -> int:
+    """Accepted messages are keyed by ``message_id``; failed sends (id 0) by their local id."""
+    return message.message_id if message.message_id else -message.local_message_id
+
+
+@dataclass
+class _Row:
+    message: Message
+    read_count: int | None = None
+    unread_count: int | None = None
+
+
+class MessageListModel(QAbstractListModel):
+    """Messages of one conversation, oldest first. ``conversation()`` says which one.
+
+    The model keeps no reference to a client or engine: ``set_conversation`` and the ``add_*`` /
+    ``apply_*`` methods are fed by the panel from its bridge's signals.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[_Row] = []
+        self._row_of: dict[int, int] = {}
+        self._conversation: tuple[str, ConversationType] | None = None
+        self._has_older = False
+
+    # --- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def roleNames(self) -> dict[int, QByteArray]:
+        return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.parent().isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        message = row.message
+        if role == Qt.ItemDataRole.DisplayRole:
+            return message.summary()
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"#{message.message_id} seq {message.conversation_seq} · {message.receipt_status.name}"
+        if role == MessageRole:
+            return message
+        if role == ReceiptStatusRole:
+            return message.receipt_status
+        if role == ReadMemberCountRole:
+            return row.read_count
+        if role == UnreadMemberCountRole:
+            return row.unread_count
+        if role == IsOutgoingRole:
+            return message.direction == MessageDirection.SEND
+        if role == SenderRole:
+            return message.sender_user_id
+        if role == TimestampRole:
+            return message.timestamp
+        if role == MessageIdRole:
+            return message.message_id
+        return None
+
+    # --- what the panel feeds in --------------------------------------------------------------
+
+    def conversation(self) -> tuple[str, ConversationType] | None:
+        return self._conversation
+
+    def is_showing(self, conversation_id: str, conversation_type: ConversationType) -> bool:
+        return self._conversation == (conversation_id, ConversationType(conversation_type))
+
+    def has_older(self) -> bool:
+        """Whether older history may exist before the first row (set by ``set_conversation``
+        and cleared when a history page comes back short)."""
+        return self._has_older
+
+    def set_has_older(self, value: bool) -> None:
+        self._has_older = value
+
+    def set_conversation(
+        self,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        messages: Sequence[Message],
+        infos: Iterable[MessageReceiptInfo] = (),
+        *,
+        has_older: bool = False,
+    ) -> None:
+        """Show another conversation, starting from ``messages`` (oldest first)."""
+        self.beginResetModel()
+        self._conversation = (conversation_id, ConversationType(conversation_type))
+        self._rows = [_Row(m) for m in messages]
+        self._reindex()
+        self._has_older = has_older
+        self.endResetModel()
+        self.apply_infos(infos)
+
+    def clear(self) -> None:
+        self.beginResetModel()
+        self._conversation = None
+        self._rows = []
+        self._row_of = {}
+        self._has_older = False
+        self.endResetModel()
+
+    def message_at(self, row: int) -> Message:
+        return self._rows[row].message
+
+    def messages(self) -> list[Message]:
+        return [row.message for row in self._rows]
+
+    def index_of(self, message_id: int) -> QModelIndex:
+        """The index of the message with this id (or local id, negated), invalid if not shown."""
+        row = self._row_of.get(message_id)
+        return QModelIndex() if row is None else self.index(row, 0)
+
+    def add_messages(self, messages: Sequence[Message]) -> int:
+        """Insert messages of the shown conversation that are not in the model yet (messages of
+        other conversations are ignored), in arrival order at the end; a message whose
+        conversation sequence is older than the last row's (a send result that returns after the
+        peer's reply) goes where its sequence puts it. Returns how many rows were inserted."""
+        inserted = 0
+        for message in messages:
+            if not self._belongs(message):
+                continue
+            if row_key(message) in self._row_of:
+                # A known message again (a send result after its own event): refresh it only.
+                self._replace(message)
+                continue
+            position = self._position_for(message)
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._rows.insert(position, _Row(message))
+            if position == len(self._rows) - 1:
+                self._row_of[row_key(message)] = position
+            else:
+                self._reindex()
+            self.endInsertRows()
+            inserted += 1
+        return inserted
+
+    def prepend_history(self, messages: Sequence[Message]) -> int:
+        """Insert a page of older history (oldest first) before the first row. Returns how many
+        rows were new."""
+        fresh = [m for m in messages if self._belongs(m) and row_key(m) not in self._row_of]
+        if not fresh:
+            return 0
+        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
+        self._rows[0:0] = [_Row(m) for m in fresh]
+        self._reindex()
+        self.endInsertRows()
+        return len(fresh)
+
+    def trim_oldest(self, keep: int) -> int:
+        """Drop the oldest rows so at most ``keep`` remain (the long-conversation window);
+        dropped rows come back through history paging. Returns how many were dropped."""
+        excess = len(self._rows) - keep
+        if excess <= 0:
+            return 0
+        self.beginRemoveRows(QModelIndex(), 0, excess - 1)
+        del self._rows[:excess]
+        self._reindex()
+        self._has_older = True
+        self.endRemoveRows()
+        return excess
+
+    def apply_infos(self, infos: Iterable[MessageReceiptInfo]) -> list[int]:
+        """Apply receipt infos (from events, queries or the client's cache) to the rows they name.
+        Each changed row gets its own ``dataChanged`` with the receipt roles only. Returns the
+        changed rows."""
+        changed = []
+        for info in infos:
+            if not self._conversation_matches(info.conversation_id, info.conversation_type):
+                continue
+            row_index = self._row_of.get(info.message_id)
+            if row_index is None:
+                continue
+            if self._update_row(row_index, info.status, info.read_member_count, info.unread_member_count, info):
+                changed.append(row_index)
+        return changed
+
+    def apply_conversation_read(self, info: MessageReceiptInfo) -> list[int]:
+        """The peer read the conversation up to ``info.message_id`` (the watermark): our own
+        receipt messages up to it, by conversation sequence, are now DONE."""
+        if not self._conversation_matches(info.conversation_id, info.conversation_type):
+            return []
+        watermark_row = self._row_of.get(info.message_id)
+        if watermark_row is not None:
+            limit = self._rows[watermark_row].message.conversation_seq
+        else:
+            # The watermark message is outside the loaded window (or is the peer's): everything
+            # sent up to the engine's id order is covered.
+            limit = None
+        changed = []
+        for index, row in enumerate(self._rows):
+            message = row.message
+            covered = (
+                message.conversation_seq <= limit
+                if limit is not None
+                else 0 < message.message_id <= info.message_id
+            )
+            if (
+                covered
+                and message.direction == MessageDirection.SEND
+                and message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED)
+                and self._update_row(index, ReceiptStatus.DONE, 1, 0, None)
+            ):
+                changed.append(index)
+        return changed
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _update_row(
+        self,
+        row_index: int,
+        status: ReceiptStatus,
+        read_count: int,
+        unread_count: int,
+        info: MessageReceiptInfo | None,
+    ) -> bool:
+        row = self._rows[row_index]
+        message = row.message
+        old_status = message.receipt_status
+        if old_status in _FINAL and status != old_status and old_status != ReceiptStatus.NONE:
+            return False  # stale: a final status never moves (rule 10)
+        if old_status == ReceiptStatus.NONE and status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED):
+            return False  # no receipt was asked for this message; an info cannot add one
+        counts_known = message.direction == MessageDirection.SEND
+        new_read = read_count if counts_known else row.read_count
+        new_unread = unread_count if counts_known else row.unread_count
+        if status == old_status and new_read == row.read_count and new_unread == row.unread_count:
+            return False
+        if status != old_status:
+            row.message = dataclasses.replace(message, receipt_status=ReceiptStatus(status))
+        row.read_count, row.unread_count = new_read, new_unread
+        index = self.index(row_index, 0)
+        self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
+        return True
+
+    def _replace(self, message: Message) -> None:
+        row_index = self._row_of.get(row_key(message))
+        if row_index is None:
+            return
+        current = self._rows[row_index].message
+        if current.receipt_status in _FINAL and message.receipt_status != current.receipt_status:
+            return
+        if message != current:
+            self._rows[row_index].message = message
+            index = self.index(row_index, 0)
+            self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
+
+    def _belongs(self, message: Message) -> bool:
+        return self._conversation_matches(message.conversation_id, message.conversation_type)
+
+    def _conversation_matches(self, conversation_id: str, conversation_type: ConversationType) -> bool:
+        return self._conversation is not None and self._conversation == (
+            conversation_id,
+            ConversationType(conversation_type),
+        )
+
+    def _position_for(self, message: Message) -> int:
+        seq = message.conversation_seq
+        if not seq:
+            return len(self._rows)  # a failed send: it never got a sequence; it goes last
+        for index in range(len(self._rows) - 1, -1, -1):
+            row_seq = self._rows[index].message.conversation_seq
+            if row_seq and row_seq < seq:
+                return index + 1
+        # Older than every accepted row shown (the window was trimmed): first; otherwise only
+        # failed sends are shown and it follows them in arrival order.
+        return 0 if any(r.message.conversation_seq for r in self._rows) else len(self._rows)
+
+    def _reindex(self) -> None:
+        self._row_of = {row_key(row.message): index for index, row in enumerate(self._rows)}
