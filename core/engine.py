@@ -59,6 +59,7 @@ class ReceiptEngine:
         self.delivered_status = bool(delivered_status)
         self._sessions: dict[str, Client] = {}
         self._pump_handle: asyncio.Handle | None = None
+        self._pump_loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self.clock.subscribe(self._kick)
 
@@ -424,12 +425,13 @@ class ReceiptEngine:
             idle_rounds = 0 if done else idle_rounds + 1
 
     def _kick(self) -> None:
-        if self._pump_handle is not None:
-            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop: drain() will do the work
+        if self._pump_handle is not None and self._pump_loop is loop:
+            return  # a pump is already scheduled on this loop
+        self._pump_loop = loop
         self._pump_handle = loop.call_soon(self._scheduled_pump)
 
     def _scheduled_pump(self) -> None:

@@ -118,3 +118,22 @@ async def test_not_logged_in_calls_say_so():
     with pytest.raises(ReceiptError) as caught:
         await world["alice"].send_message(TextMessage("x"), "bob", PEER)
     assert caught.value.code is ErrorCode.NOT_LOGGED_IN
+
+
+async def test_on_the_real_clock_latency_elapses_by_itself():
+    from core import Client, ReceiptEngine
+
+    engine = ReceiptEngine()  # RealClock: the engine sets its own timer for the due delivery
+    alice, bob = Client(engine, "alice"), Client(engine, "bob", latency=0.05)
+    await alice.login()
+    await bob.login()
+    got = []
+    bob.event_handler.on_peer_message_received = lambda client, messages, sender: got.extend(messages)
+    await alice.send_message(TextMessage("real time"), "bob", PEER)
+    assert got == []
+    for _ in range(200):  # up to ~10 s; normally done after one timer
+        if got:
+            break
+        await asyncio.sleep(0.05)
+    assert [m.message for m in got] == ["real time"]
+    engine.close()
