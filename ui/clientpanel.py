@@ -144,7 +144,6 @@ class ClientPanel(QFrame):
         self._latency.setToolTip("Link latency: how long what the engine sends takes to reach this client "
             "(type a value, or use the mouse wheel or arrow keys)")
         self._latency.setFixedWidth(64)
-        self._latency.setButtonSymbols(QDoubleSpinBox.ButtonSymbols.NoButtons)
         self._latency.setAlignment(Qt.AlignmentFlag.AlignRight)
         self._latency.valueChanged.connect(self._on_latency_changed)
         latency_label = QLabel("latency")
@@ -297,6 +296,17 @@ class ClientPanel(QFrame):
         self._picker.blockSignals(False)
         if self.current_conversation() != current:
             self._on_conversation_picked()
+
+    def resync(self) -> None:
+        """Catch up with what was done on this client outside the panel (a script or the scenario
+        player calling the client directly): no event reports a client's own actions to itself."""
+        current = self.current_conversation()
+        if current is None:
+            return
+        cached = self._bridge.cached_messages(*current)
+        window = cached[-max(self._model.rowCount(), INITIAL_WINDOW):]
+        self._model.sync(window, self._bridge.cached_infos(window))
+        self._update_actions()
 
     def show_status(self, text: str, severity: str = "info") -> None:
         self._status.setText(text)

@@ -5,6 +5,7 @@ one numbered line per callback, in the order they fired.
 from __future__ import annotations
 
 import html
+import time
 from collections.abc import Mapping
 
 from PySide6.QtGui import QTextCursor
@@ -33,8 +34,12 @@ def format_info(info: MessageReceiptInfo) -> str:
     return (
         f"Info(conv={info.conversation_id!r}/{ConversationType(info.conversation_type).name}, id={info.message_id}, "
         f"status={info.status.name}, read={info.read_member_count}, unread={info.unread_member_count}, "
-        f"delivered={info.delivered_member_count}, self={info.is_self_operated}, read_time={info.read_time:g})"
+        f"delivered={info.delivered_member_count}, self={info.is_self_operated}, read_time={_clock_time(info.read_time)})"
     )
+
+
+def _clock_time(seconds: float) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(seconds)) if seconds else "0"
 
 
 def format_value(value: object) -> str:

@@ -190,6 +190,12 @@ class MainWindow(QMainWindow):
     def _peer_ids(self, extra: str) -> list[str]:
         return list(dict.fromkeys([*self._panels, *self._pending_peers, extra]))
 
+    def resync(self) -> None:
+        """Every panel catches up with actions taken on its client outside the UI."""
+        for panel in self._panels.values():
+            panel.resync()
+        self._update_clock()
+
     def _refresh_peers(self) -> None:
         users = list(dict.fromkeys([*self._panels, *self._pending_peers]))
         for panel in self._panels.values():

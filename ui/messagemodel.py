@@ -221,6 +221,22 @@ class MessageListModel(QAbstractListModel):
         self.endRemoveRows()
         return excess
 
+    def sync(self, cached: Sequence[Message], infos: Iterable[MessageReceiptInfo] = ()) -> int:
+        """Reconcile with a window of the client's cache (oldest first): insert the messages the
+        model lacks where their sequence puts them, refresh receipt statuses that moved on, then
+        apply ``infos``. For actions taken on the client outside the UI (scripts, the scenario
+        player), which no event reports back to the acting client. Returns rows added."""
+        added = self.add_messages([m for m in cached if row_key(m) not in self._row_of])
+        for message in cached:
+            row_index = self._row_of.get(row_key(message))
+            if row_index is not None and self._rows[row_index].message.receipt_status != message.receipt_status:
+                row = self._rows[row_index]
+                self._update_row(
+                    row_index, message.receipt_status, row.read_count or 0, row.unread_count or 0, None
+                )
+        self.apply_infos(infos)
+        return added
+
     def apply_infos(self, infos: Iterable[MessageReceiptInfo]) -> list[int]:
         """Apply receipt infos (from events, queries or the client's cache) to the rows they name.
         Each changed row gets its own ``dataChanged`` with the receipt roles only. Returns the
