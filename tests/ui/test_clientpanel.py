@@ -1,0 +1,276 @@
+"""Click-level tests of the panels: everything goes through object names, as a GUI test or a
+person would, and waits with waitUntil/waitSignal (never sleeps)."""
+
+from __future__ import annotations
+
+import shiboken6
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
+
+from core import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
+from ui.memberlistdialog import MemberListDialog
+from ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
+
+PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
+
+
+def type_and_send(h, user: str, text: str, *, receipt: bool = True) -> None:
+    composer = h.widget(user, "composer", QLineEdit)
+    toggle = h.widget(user, "receiptToggle", QCheckBox)
+    if toggle.isChecked() != receipt:
+        h.qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    composer.setFocus()
+    h.qtbot.keyClicks(composer, text)
+    h.qtbot.mouseClick(h.widget(user, "sendButton", QPushButton), Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: composer.text() == "")  # the send slot ran to its end
+
+
+def rows(h, user: str) -> int:
+    return h.panel(user).model().rowCount()
+
+
+def status_of(h, user: str, row: int) -> ReceiptStatus:
+    model = h.panel(user).model()
+    return model.data(model.index(row, 0), ReceiptStatusRole)
+
+
+def click_row(h, user: str, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    view = h.widget(user, "messageView", QListView)
+    rect = view.visualRect(view.model().index(row, 0))
+    h.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+
+
+def click_marker(h, user: str, row: int) -> None:
+    view = h.panel(user).view()
+    h.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.marker_point(row))
+
+
+def log_text(h, user: str) -> str:
+    return h.widget(user, "eventLog", QPlainTextEdit).toPlainText()
+
+
+def test_object_names_and_picker(make_harness) -> None:
+    h = make_harness()
+    assert h.window.objectName() == "mainWindow"
+    for name, kind in [
+        ("conversationPicker", QComboBox), ("messageView", QListView), ("composer", QLineEdit),
+        ("receiptToggle", QCheckBox), ("sendButton", QPushButton), ("markReadButton", QPushButton),
+        ("markConversationReadButton", QPushButton), ("onlineToggle", None), ("eventLog", QPlainTextEdit),
+    ]:
+        widget = h.widget("alice", name) if kind is None else h.widget("alice", name, kind)
+        assert widget.objectName() == name
+    picker = h.widget("alice", "conversationPicker", QComboBox)
+    entries = [(picker.itemData(i), picker.itemData(i, ConversationTypeRole)) for i in range(picker.count())]
+    assert entries == [("bob", PEER), ("team", GROUP)]
+    assert h.widget("alice", "receiptToggle", QCheckBox).isChecked()
+
+
+def test_send_with_receipt_then_bob_reads_selected(make_harness) -> None:
+    h = make_harness()
+    type_and_send(h, "alice", "hello bob")
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and rows(h, "bob") == 1)
+    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+    bob_copy = h.panel("bob").model().message_at(0)
+    assert (bob_copy.direction, bob_copy.message) == (MessageDirection.RECEIVE, "hello bob")
+    assert h.widget("alice", "composer", QLineEdit).text() == ""
+
+    mark = h.widget("bob", "markReadButton", QPushButton)
+    assert not mark.isEnabled() and mark.toolTip()
+    click_row(h, "bob", 0)
+    assert mark.isEnabled()
+    h.qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+    assert status_of(h, "bob", 0) == ReceiptStatus.DONE
+    assert "on_message_receipt_changed" in log_text(h, "alice")
+    assert "status=DONE" in log_text(h, "alice")
+    assert "on_peer_message_received" in log_text(h, "bob")
+
+
+def test_clicking_the_awaiting_marker_reads_the_message(make_harness) -> None:
+    h = make_harness()
+    type_and_send(h, "alice", "tap me")
+    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
+    click_marker(h, "bob", 0)
+    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+
+
+def test_mark_selected_read_takes_at_most_ten(make_harness) -> None:
+    h = make_harness()
+    for number in range(11):
+        type_and_send(h, "alice", f"m{number}")
+    h.qtbot.waitUntil(lambda: rows(h, "bob") == 11)
+    h.panel("bob").view().selectAll()
+    mark = h.widget("bob", "markReadButton", QPushButton)
+    assert not mark.isEnabled()
+    assert "at most 10" in mark.toolTip()
+    click_row(h, "bob", 0, Qt.KeyboardModifier.ControlModifier)  # deselect one: 10 left
+    assert mark.isEnabled()
+    h.qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: [status_of(h, "alice", r) for r in range(11)].count(ReceiptStatus.DONE) == 10)
+    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+
+
+def test_conversation_read(make_harness) -> None:
+    h = make_harness()
+    for text in ("one", "two", "three"):
+        type_and_send(h, "alice", text)
+    h.qtbot.waitUntil(lambda: rows(h, "bob") == 3)
+    h.qtbot.mouseClick(h.widget("bob", "markConversationReadButton", QPushButton), Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: all(status_of(h, "alice", r) == ReceiptStatus.DONE for r in range(3)))
+    assert all(status_of(h, "bob", r) == ReceiptStatus.DONE for r in range(3))
+    assert "on_conversation_message_receipt_changed" in log_text(h, "alice")
+
+
+def test_conversation_read_is_disabled_in_a_group_with_a_reason(make_harness) -> None:
+    h = make_harness()
+    button = h.widget("alice", "markConversationReadButton", QPushButton)
+    assert button.isEnabled()
+    h.open("alice", "team", GROUP)
+    assert not button.isEnabled()
+    assert button.toolTip() == GROUP_READ_TOOLTIP
+    h.open("alice", "bob", PEER)
+    assert button.isEnabled()
+
+
+def test_group_unread_counts_down_then_read_by_all(make_harness) -> None:
+    h = make_harness(users=("alice", "bob", "carol"), group_extra=("mia",))
+    h.open("alice", "team", GROUP)
+    h.open("bob", "team", GROUP)
+    type_and_send(h, "alice", "standup in 5")
+    model = h.panel("alice").model()
+    unread = lambda: model.data(model.index(0, 0), UnreadMemberCountRole)  # noqa: E731
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and unread() == 3)
+
+    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
+    click_marker(h, "bob", 0)
+    h.qtbot.waitUntil(lambda: unread() == 2)
+    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+
+    mia = h.clients["mia"]
+    mia_copy = mia.cached_messages("team", GROUP)[0]
+    h.run(mia.send_message_receipts_read([mia_copy], "team", GROUP))
+    h.qtbot.waitUntil(lambda: unread() == 1)
+
+    h.open("carol", "team", GROUP)
+    h.qtbot.waitUntil(lambda: rows(h, "carol") == 1)
+    click_row(h, "carol", 0)
+    h.qtbot.mouseClick(h.widget("carol", "markReadButton", QPushButton), Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+    assert unread() == 0
+    geometry = h.panel("alice").view().delegate().layout(
+        h.panel("alice").view().visualRect(model.index(0, 0)).toRectF(), model.index(0, 0)
+    )
+    assert geometry.caption_text == "read by all"
+
+
+def test_member_list_dialog_pages(make_harness) -> None:
+    extra = ("mia", "noah", "olivia", "liam", "emma")
+    h = make_harness(group_extra=extra)
+    h.open("alice", "team", GROUP)
+    type_and_send(h, "alice", "who reads this?")
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    for reader in ("mia", "noah", "olivia"):
+        client = h.clients[reader]
+        h.run(client.send_message_receipts_read(client.cached_messages("team", GROUP), "team", GROUP))
+    model = h.panel("alice").model()
+    h.qtbot.waitUntil(lambda: model.data(model.index(0, 0), UnreadMemberCountRole) == 3)
+
+    h.panel("alice").member_page_size = 2
+    click_marker(h, "alice", 0)
+    dialog = h.panel("alice").findChild(MemberListDialog, "memberListDialog")
+    assert dialog is not None and dialog.isVisible() and not dialog.isModal()
+    read_list, unread_list = dialog.column(True).list, dialog.column(False).list
+    h.qtbot.waitUntil(lambda: read_list.count() == 2 and unread_list.count() == 2)
+    more_read = dialog.findChild(QPushButton, "loadMoreReadButton")
+    more_unread = dialog.findChild(QPushButton, "loadMoreUnreadButton")
+    assert more_read.isEnabled() and more_unread.isEnabled()
+    h.qtbot.mouseClick(more_read, Qt.MouseButton.LeftButton)
+    h.qtbot.mouseClick(more_unread, Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: read_list.count() == 3 and unread_list.count() == 3)
+    assert not more_read.isEnabled() and not more_unread.isEnabled()
+    names = lambda widget: sorted(widget.item(i).text() for i in range(widget.count()))  # noqa: E731
+    assert names(read_list) == ["mia", "noah", "olivia"]
+    assert names(unread_list) == ["bob", "emma", "liam"]
+    dialog.close()
+
+
+def test_offline_holds_events_until_back_online(make_harness) -> None:
+    h = make_harness()
+    type_and_send(h, "alice", "are you there?")
+    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
+    online = h.widget("alice", "onlineToggle")
+    h.qtbot.mouseClick(online, Qt.MouseButton.LeftButton)
+    assert not h.clients["alice"].online
+    h.qtbot.waitUntil(lambda: "on_connection_state_changed" in log_text(h, "alice"))
+
+    click_marker(h, "bob", 0)
+    h.qtbot.waitUntil(lambda: status_of(h, "bob", 0) == ReceiptStatus.DONE)
+    h.drain()
+    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING  # the event waits
+    assert "on_message_receipt_changed" not in log_text(h, "alice")
+
+    h.qtbot.mouseClick(online, Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+    assert "on_message_receipt_changed" in log_text(h, "alice")
+
+
+def test_sending_offline_shows_a_failed_row_and_the_reason(make_harness) -> None:
+    h = make_harness()
+    h.qtbot.mouseClick(h.widget("alice", "onlineToggle"), Qt.MouseButton.LeftButton)
+    type_and_send(h, "alice", "lost in space")
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    message = h.panel("alice").model().message_at(0)
+    assert message.sent_status == SentStatus.FAILED
+    assert status_of(h, "alice", 0) == ReceiptStatus.FAILED
+    h.qtbot.waitUntil(lambda: "NETWORK_UNAVAILABLE" in h.panel("alice").status_text())
+    assert "offline" in h.panel("alice").status_text()
+
+
+def test_untrusted_input_gets_a_clear_message(make_harness) -> None:
+    h = make_harness()
+    panel = h.panel("alice")
+    h.qtbot.mouseClick(h.widget("alice", "sendButton", QPushButton), Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: "empty" in panel.status_text())
+    h.widget("alice", "composer", QLineEdit).setText("x" * (MAX_TEXT_LENGTH + 1))
+    h.qtbot.mouseClick(h.widget("alice", "sendButton", QPushButton), Qt.MouseButton.LeftButton)
+    h.qtbot.waitUntil(lambda: f"limit is {MAX_TEXT_LENGTH}" in panel.status_text())
+    assert rows(h, "alice") == 0
+
+
+def test_message_for_another_conversation_badges_the_picker(make_harness) -> None:
+    h = make_harness()
+    h.open("bob", "team", GROUP)
+    type_and_send(h, "alice", "psst")
+    picker = h.widget("bob", "conversationPicker", QComboBox)
+    h.qtbot.waitUntil(lambda: "1 new" in picker.itemText(0))
+    h.open("bob", "alice", PEER)
+    assert "new" not in picker.itemText(0)
+    assert rows(h, "bob") == 1
+
+
+def test_model_role_message_is_the_clients_copy(make_harness) -> None:
+    h = make_harness()
+    type_and_send(h, "alice", "roles")
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    model = h.panel("alice").model()
+    message = model.data(model.index(0, 0), MessageRole)
+    assert message.message_id == h.clients["alice"].cached_messages("bob", PEER)[0].message_id
+
+
+def test_add_and_remove_clients(make_harness) -> None:
+    h = make_harness()
+    remove = h.window.remove_client_action
+    assert not remove.isEnabled()
+    h.window.add_client_action.trigger()
+    h.qtbot.waitUntil(lambda: len(h.window.panels()) == 3)
+    carol = h.panel("carol")
+    assert "carol" in h.engine.group_members("team")
+    picker = h.widget("alice", "conversationPicker", QComboBox)
+    assert [picker.itemData(i) for i in range(picker.count())] == ["bob", "carol", "team"]
+    assert remove.isEnabled()
+    h.run(h.window.remove_client("carol"))
+    assert [p.user_id for p in h.window.panels()] == ["alice", "bob"]
+    h.qtbot.waitUntil(lambda: not shiboken6.isValid(carol))
+    assert [picker.itemData(i) for i in range(picker.count())] == ["bob", "team"]
+    assert not remove.isEnabled()
