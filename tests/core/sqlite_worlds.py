@@ -172,20 +172,34 @@ def all_records(store: EngineStore) -> list[MessageRecord]:
     return sorted(records, key=lambda r: r.message_id)
 
 
+def _covered(store: EngineStore, record: MessageRecord, user: str) -> bool:
+    """Was ``user`` a recipient of ``record`` (the peer, or a member when it was sent)?"""
+    if user == record.sender_user_id:
+        return False
+    if record.conversation_type is ConversationType.PEER:
+        return user == record.target_id
+    periods = store.member_periods(record.target_id, user)
+    return any(join < record.seq and (leave is None or record.seq <= leave) for join, leave in periods)
+
+
 def check_invariants(store: EngineStore) -> None:
-    """Read state and counters agree: no half-applied receipt anywhere."""
+    """Read state and counters agree: no half-applied receipt anywhere.
+
+    A read range may also span messages its reader never had to read (no receipt, or sent while it
+    was not a member); only recipients of a receipt message count as its readers.
+    """
     users = store.user_ids()
     for record in all_records(store):
+        what = f"message {record.message_id} ({record})"
+        if not record.has_receipt:
+            assert record.read == record.eligible == record.delivered == 0, what
+            continue
         key = record.conversation_key
         readers = [
             u
             for u in users
-            if u != record.sender_user_id and record.seq in ReadRanges(store.read_ranges(key, u))
+            if _covered(store, record, u) and record.seq in ReadRanges(store.read_ranges(key, u))
         ]
-        what = f"message {record.message_id} ({record})"
-        if not record.has_receipt:
-            assert readers == [] and record.read == 0 and record.eligible == 0, what
-            continue
         assert record.read == len(readers), what
         assert 0 <= record.read <= record.eligible, what  # read + unread == eligible, unread >= 0
         assert 0 <= record.delivered <= record.eligible, what
