@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from core.messages import Message
 from ui.avatar import user_color
-from ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole
+from ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
 from ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
 from ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
 
@@ -96,6 +96,10 @@ class MessageDelegate(QStyledItemDelegate):
         self._small_metrics = QFontMetricsF(self._small_font)
         self._name_metrics = QFontMetricsF(self._name_font)
         self._text_sizes: OrderedDict[tuple[str, float], tuple[float, float]] = OrderedDict()
+        # Row heights by (message key, width): a row's height never depends on its receipt, and a
+        # re-layout after an append asks every row again (see MessageView).
+        self._row_sizes: dict[tuple[int, int], QSize] = {}
+        self.size_hint_calls = 0  # counted for tests: receipt changes must not ask for sizes
 
     # --- geometry -----------------------------------------------------------------------------
 
@@ -206,9 +210,18 @@ class MessageDelegate(QStyledItemDelegate):
         )
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        self.size_hint_calls += 1
         width = self._available_width()
-        geometry = self.layout(QRectF(0, 0, width, 0), index)
-        return QSize(int(width), int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
+        message: Message = index.data(MessageRole)
+        key = (row_key(message), int(width))
+        size = self._row_sizes.get(key)
+        if size is None:
+            geometry = self.layout(QRectF(0, 0, width, 0), index)
+            size = QSize(int(width), int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
+            if len(self._row_sizes) > 50_000:
+                self._row_sizes.clear()
+            self._row_sizes[key] = size
+        return size
 
     # --- painting -----------------------------------------------------------------------------
 

@@ -1,0 +1,118 @@
+"""The message model: Qt's model checks, role names, and one-row receipt updates."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex
+
+from core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
+from ui.messagemodel import (
+    RECEIPT_ROLES,
+    MessageListModel,
+    ReadMemberCountRole,
+    ReceiptStatusRole,
+    UnreadMemberCountRole,
+)
+
+GROUP = ConversationType.GROUP
+
+
+def message(seq: int, *, outgoing: bool = True, status: ReceiptStatus = ReceiptStatus.PROCESSING) -> TextMessage:
+    return TextMessage(
+        f"message {seq}",
+        message_id=100 + seq,
+        conversation_id="team",
+        conversation_type=GROUP,
+        sender_user_id="alice" if outgoing else "bob",
+        direction=MessageDirection.SEND if outgoing else MessageDirection.RECEIVE,
+        conversation_seq=seq,
+        receipt_status=status,
+        timestamp=1000.0 + seq,
+    )
+
+
+def filled(count: int = 5) -> MessageListModel:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(s) for s in range(1, count + 1)])
+    return model
+
+
+def test_qt_model_checks(qtmodeltester) -> None:
+    model = filled()
+    qtmodeltester.check(model, force_py=True)
+    model.add_messages([message(6)])
+    model.prepend_history([])
+    model.apply_infos([MessageReceiptInfo("team", GROUP, 103, ReceiptStatus.DONE, 2, 0)])
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_role_names_expose_the_contract() -> None:
+    names = {bytes(name).decode() for name in filled().roleNames().values()}
+    assert {"message", "receiptStatus", "readMemberCount", "unreadMemberCount"} <= names
+
+
+def test_a_receipt_change_emits_one_row_with_receipt_roles_only(qtbot) -> None:
+    model = filled()
+    with qtbot.waitSignal(model.dataChanged, timeout=1000) as blocker:
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 103, ReceiptStatus.PROCESSING, 1, 2)])
+    top_left, bottom_right, roles = blocker.args
+    assert top_left.row() == bottom_right.row() == 2
+    assert set(roles) == set(RECEIPT_ROLES)
+    index = model.index(2, 0)
+    assert (model.data(index, ReadMemberCountRole), model.data(index, UnreadMemberCountRole)) == (1, 2)
+
+
+def test_unchanged_or_stale_infos_emit_nothing(qtbot) -> None:
+    model = filled()
+    model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])  # same again
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.PROCESSING, 2, 1)])  # backwards
+        model.apply_infos([MessageReceiptInfo("other", GROUP, 102, ReceiptStatus.DONE, 3, 0)])  # elsewhere
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 999, ReceiptStatus.DONE, 3, 0)])  # not shown
+    assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DONE
+
+
+def test_new_messages_append_and_history_prepends(qtbot) -> None:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(5), message(6)], has_older=True)
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        assert model.add_messages([message(7)]) == 1
+    assert inserted.args[1:] == [2, 2]
+    assert model.add_messages([message(7)]) == 0  # known already
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        assert model.prepend_history([message(3), message(4)]) == 2
+    assert inserted.args[1:] == [0, 1]
+    assert [m.conversation_seq for m in model.messages()] == [3, 4, 5, 6, 7]
+
+
+def test_a_late_message_goes_where_its_sequence_puts_it() -> None:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(1), message(3)])
+    model.add_messages([message(2)])
+    assert [m.conversation_seq for m in model.messages()] == [1, 2, 3]
+
+
+def test_conversation_watermark_marks_own_messages_up_to_it() -> None:
+    model = MessageListModel()
+    peer = ConversationType.PEER
+    sent = [
+        TextMessage(f"m{s}", message_id=s, conversation_id="bob", conversation_type=peer, conversation_seq=s,
+                    direction=MessageDirection.SEND, receipt_status=ReceiptStatus.PROCESSING)
+        for s in (1, 2, 3)
+    ]
+    model.set_conversation("bob", peer, sent)
+    changed = model.apply_conversation_read(MessageReceiptInfo("bob", peer, 2, ReceiptStatus.DONE))
+    assert changed == [0, 1]
+    assert [model.data(model.index(r, 0), ReceiptStatusRole) for r in range(3)] == [
+        ReceiptStatus.DONE, ReceiptStatus.DONE, ReceiptStatus.PROCESSING,
+    ]
+
+
+def test_trim_keeps_a_window_and_marks_older_history() -> None:
+    model = filled(10)
+    assert model.trim_oldest(4) == 6
+    assert [m.conversation_seq for m in model.messages()] == [7, 8, 9, 10]
+    assert model.has_older()
+    assert model.index_of(107).row() == 0
+    assert not model.index_of(101).isValid()
+    assert model.rowCount(model.index(0, 0)) == 0 and model.rowCount(QModelIndex()) == 4
