@@ -1,0 +1,303 @@
+"""The receipt-state gallery: every receipt state painted by the UI's real message delegate, one
+fixed-size PNG per (theme, conversation kind, direction, state), plus a labelled contact sheet.
+
+``readtick --gallery DIR`` writes them; ``tests/app/test_gallery_golden.py`` compares them with
+committed baselines. Nothing here is a copy of the delegate's painting: a row of a real
+``MessageListModel`` is painted by a real ``MessageDelegate`` into a ``QImage``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFontInfo, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
+
+from core import (
+    ConversationType,
+    MessageDirection,
+    MessageReceiptInfo,
+    ReceiptStatus,
+    SentStatus,
+    TextMessage,
+)
+from ui.messagedelegate import MessageDelegate
+from ui.messagemodel import MessageListModel
+from ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
+
+STATES = (
+    ReceiptStatus.NONE,
+    ReceiptStatus.PROCESSING,
+    ReceiptStatus.DELIVERED,
+    ReceiptStatus.DONE,
+    ReceiptStatus.EXPIRED,
+    ReceiptStatus.FAILED,
+)
+KINDS = (ConversationType.PEER, ConversationType.GROUP)
+DIRECTIONS = (MessageDirection.SEND, MessageDirection.RECEIVE)
+THEME_NAMES = ("light", "dark")
+
+#: Every cell has this size, whatever it shows, so pictures line up and compare pixel by pixel.
+CELL = QSize(340, 76)
+CONTACT_SHEET = "contact-sheet.png"
+GROUP_ID, ME, PEER = "team", "alice", "bob"
+GROUP_READERS = 3  # eligible readers of the group message: 1 read, 2 unread while in progress
+#: Local 09:41 on a fixed day, whatever the time zone, so the time in the footer never changes.
+TIMESTAMP = time.mktime((2025, 1, 6, 9, 41, 0, 0, 0, -1))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One picture of the gallery."""
+
+    theme: str
+    kind: ConversationType
+    direction: MessageDirection
+    status: ReceiptStatus
+
+    @property
+    def file_name(self) -> str:
+        side = "outgoing" if self.direction is MessageDirection.SEND else "incoming"
+        return f"{self.theme}-{self.kind.name.lower()}-{side}-{self.status.name.lower()}.png"
+
+    @property
+    def label(self) -> str:
+        side = "outgoing" if self.direction is MessageDirection.SEND else "incoming"
+        return f"{self.kind.name.lower()} {side}"
+
+
+def cells() -> Iterator[Cell]:
+    """Every cell, in contact-sheet order: theme, state (rows), kind and direction (columns)."""
+    for theme in THEME_NAMES:
+        for status in STATES:
+            for kind in KINDS:
+                for direction in DIRECTIONS:
+                    yield Cell(theme, kind, direction, status)
+
+
+def sample_message(cell: Cell) -> tuple[TextMessage, MessageReceiptInfo | None]:
+    """The message a client would hold in this state, and the receipt info its sender knows."""
+    outgoing = cell.direction is MessageDirection.SEND
+    group = cell.kind is ConversationType.GROUP
+    failed = cell.status is ReceiptStatus.FAILED
+    if group:
+        conversation = GROUP_ID
+    else:
+        conversation = PEER if outgoing else ME
+    text = {
+        ReceiptStatus.NONE: "No receipt asked for this one",
+        ReceiptStatus.PROCESSING: "Sent, waiting to be read",
+        ReceiptStatus.DELIVERED: "Delivered to all",
+        ReceiptStatus.DONE: "Read, thanks!",
+        ReceiptStatus.EXPIRED: "Nobody read this in time",
+        ReceiptStatus.FAILED: "Sent while offline",
+    }[cell.status]
+    message = TextMessage(
+        message=text,
+        message_id=0 if failed else 1000 + STATES.index(cell.status),
+        local_message_id=1,
+        conversation_id=conversation,
+        conversation_type=cell.kind,
+        sender_user_id=ME if outgoing else PEER,
+        direction=cell.direction,
+        sent_status=SentStatus.FAILED if failed else SentStatus.SUCCESS,
+        timestamp=TIMESTAMP,
+        order_key=1,
+        conversation_seq=0 if failed else 1,
+        receipt_status=cell.status,
+    )
+    if not outgoing or failed or cell.status is ReceiptStatus.NONE:
+        return message, None
+    eligible = GROUP_READERS if group else 1
+    read = {
+        ReceiptStatus.PROCESSING: 1 if group else 0,
+        ReceiptStatus.DELIVERED: 1 if group else 0,
+        ReceiptStatus.DONE: eligible,
+        ReceiptStatus.EXPIRED: 1 if group else 0,
+    }[cell.status]
+    info = MessageReceiptInfo(
+        conversation_id=conversation,
+        conversation_type=cell.kind,
+        message_id=message.message_id,
+        status=cell.status,
+        read_member_count=read,
+        unread_member_count=eligible - read,
+    )
+    return message, info
+
+
+class GalleryPainter:
+    """Paints cells with one real ``MessageDelegate`` over a one-row ``MessageListModel``.
+
+    The delegate measures its width from its view; a plain widget of the cell's width stands in
+    for the conversation view (it is never shown).
+    """
+
+    def __init__(self, size: QSize = CELL) -> None:
+        self.size = QSize(size)
+        self._view = QWidget()
+        self._view.resize(self.size.width(), 600)
+        self._model = MessageListModel(self._view)
+        self._delegate = MessageDelegate(self._view)
+
+    def close(self) -> None:
+        self._view.deleteLater()
+
+    def row_height(self, cell: Cell) -> int:
+        index = self._load(cell)
+        return self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
+
+    def paint(self, cell: Cell) -> QImage:
+        """The cell as an image in the current theme (call ``apply_theme`` first)."""
+        index = self._load(cell)
+        height = self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
+        if height > self.size.height():
+            raise ValueError(
+                f"{cell.file_name}: the row is {height} px high, the cell only {self.size.height()}"
+            )
+        image = QImage(self.size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDevicePixelRatio(1.0)
+        image.fill(current_theme().color("chat_background"))
+        painter = QPainter(image)
+        try:
+            top = (self.size.height() - height) // 2
+            self._delegate.paint(painter, self._option(QRect(0, top, self.size.width(), height)), index)
+        finally:
+            painter.end()
+        return image
+
+    def _load(self, cell: Cell):  # type: ignore[no-untyped-def]
+        message, info = sample_message(cell)
+        self._model.set_conversation(
+            message.conversation_id, message.conversation_type, [message], [info] if info else []
+        )
+        return self._model.index(0, 0)
+
+    def _option(self, rect: QRect) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        option.rect = rect
+        option.widget = self._view
+        return option
+
+
+def check_font() -> str:
+    """The family the UI font resolved to; raises if it is not the pinned one (boxes otherwise)."""
+    family = QFontInfo(ui_font()).family()
+    if family != UI_FONT_FAMILY:
+        raise RuntimeError(
+            f"the UI font {UI_FONT_FAMILY!r} is not installed (Qt picked {family!r}); "
+            "gallery pictures would not match (install fonts-dejavu-core)"
+        )
+    return family
+
+
+def render_gallery(out_dir: Path, app: QApplication) -> list[Path]:
+    """Write every cell and the contact sheet to ``out_dir``; return the paths written.
+
+    The theme active before the call is restored afterwards.
+    """
+    check_font()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_theme().name
+    painter = GalleryPainter()
+    images: dict[Cell, QImage] = {}
+    written: list[Path] = []
+    try:
+        for theme in THEME_NAMES:
+            apply_theme(app, theme)
+            for cell in (c for c in cells() if c.theme == theme):
+                image = painter.paint(cell)
+                images[cell] = image
+                path = out_dir / cell.file_name
+                if not image.save(str(path)):
+                    raise OSError(f"could not write {path}")
+                written.append(path)
+        sheet = contact_sheet(images)
+        sheet_path = out_dir / CONTACT_SHEET
+        if not sheet.save(str(sheet_path)):
+            raise OSError(f"could not write {sheet_path}")
+        written.append(sheet_path)
+    finally:
+        painter.close()
+        apply_theme(app, previous)
+    return written
+
+
+# ------------------------------------------------------------------------------ contact sheet
+LABEL_WIDTH = 120
+HEADER_HEIGHT = 28
+TITLE_HEIGHT = 34
+GAP = 6
+SHEET_BACKGROUND = "#ffffff"
+SHEET_TEXT = "#1f2328"
+NOTE_TEXT = {"light": "#8a5a00", "dark": "#e3b341"}
+#: Incoming cells of states a receiver's copy never has: the sheet says so next to the bubble.
+RECEIVER_NOTES = {
+    ReceiptStatus.DELIVERED: "not a receiver state:\nsender's view only",
+    ReceiptStatus.FAILED: "not a receiver state:\na failed send reaches nobody",
+}
+
+
+def contact_sheet(images: dict[Cell, QImage]) -> QImage:
+    """All cells in a grid: per theme a title, a header row of columns, one row per state."""
+    columns = [(kind, direction) for kind in KINDS for direction in DIRECTIONS]
+    block_height = TITLE_HEIGHT + HEADER_HEIGHT + len(STATES) * (CELL.height() + GAP)
+    width = LABEL_WIDTH + len(columns) * (CELL.width() + GAP) + GAP
+    height = len(THEME_NAMES) * block_height + GAP
+    sheet = QImage(QSize(width, height), QImage.Format.Format_ARGB32_Premultiplied)
+    sheet.fill(QColor(SHEET_BACKGROUND))
+    painter = QPainter(sheet)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        title_font = ui_font(15, bold=True)
+        label_font = ui_font(12, bold=True)
+        note_font = ui_font(10)
+        note_font.setItalic(True)
+        painter.setPen(QColor(SHEET_TEXT))
+        for block, theme in enumerate(THEME_NAMES):
+            y = block * block_height
+            painter.setFont(title_font)
+            painter.drawText(
+                QRectF(GAP, y, width - 2 * GAP, TITLE_HEIGHT),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                f"readtick receipt states — {theme} theme",
+            )
+            y += TITLE_HEIGHT
+            painter.setFont(label_font)
+            for column, (kind, direction) in enumerate(columns):
+                x = LABEL_WIDTH + column * (CELL.width() + GAP)
+                side = "outgoing" if direction is MessageDirection.SEND else "incoming"
+                painter.drawText(
+                    QRectF(x, y, CELL.width(), HEADER_HEIGHT),
+                    int(Qt.AlignmentFlag.AlignCenter),
+                    f"{kind.name.lower()} · {side}",
+                )
+            y += HEADER_HEIGHT
+            for status in STATES:
+                painter.drawText(
+                    QRectF(GAP, y, LABEL_WIDTH - 2 * GAP, CELL.height()),
+                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                    status.name,
+                )
+                for column, (kind, direction) in enumerate(columns):
+                    x = LABEL_WIDTH + column * (CELL.width() + GAP)
+                    painter.drawImage(x, y, images[Cell(theme, kind, direction, status)])
+                    note = RECEIVER_NOTES.get(status) if direction is MessageDirection.RECEIVE else None
+                    if note:
+                        painter.setFont(note_font)
+                        painter.setPen(QColor(NOTE_TEXT[theme]))
+                        painter.drawText(
+                            QRectF(x, y, CELL.width() - GAP, CELL.height()),
+                            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                            note,
+                        )
+                        painter.setFont(label_font)
+                        painter.setPen(QColor(SHEET_TEXT))
+                y += CELL.height() + GAP
+    finally:
+        painter.end()
+    return sheet
