@@ -118,7 +118,13 @@ class Database:
                 f"is not a SQLite database (corrupt, or some other file); readtick cannot use it as its "
                 f"{self.kind.name}. Move it away or pick another data directory; it was left untouched.",
             )
-        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+        # A WAL-mode file with no log next to it is fully described by its main file: read it as
+        # immutable, which creates no -wal/-shm files. With a log (a crash before checkpoint) the
+        # read-only connection must read the log too, and may create the -shm index beside it.
+        wal_mode = header[18:20] == b"\x02\x02"
+        has_log = wal.exists() and wal.stat().st_size > 0
+        mode = "immutable=1" if wal_mode and not has_log else "mode=ro"
+        uri = f"file:{quote(str(path.resolve()))}?{mode}"
         try:
             probe = sqlite3.connect(uri, uri=True, isolation_level=None)
         except sqlite3.Error as error:
