@@ -1,0 +1,177 @@
+"""Where the app keeps its SQLite files: the data directory, its files, and resetting it.
+
+Layout of a data directory::
+
+    engine.sqlite3            the engine's state (users, groups, messages, receipts, outboxes)
+    clients/<user>-<hash>.sqlite3   one local message cache per client
+
+each possibly with SQLite's ``-wal`` / ``-shm`` files beside it while open.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+from core.sqlitecache import CACHE_KIND, SqliteLocalCache
+from core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER
+from core.sqlitestore import ENGINE_KIND, SqliteEngineStore
+from core.validation import check_id
+
+APP_NAME = "readtick"
+ENGINE_FILE = "engine.sqlite3"
+CLIENTS_DIR = "clients"
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data directory for readtick (not created here).
+
+    Linux and other Unixes: ``$XDG_DATA_HOME/readtick``, else ``~/.local/share/readtick``;
+    macOS: ``~/Library/Application Support/readtick``; Windows: ``%APPDATA%\\readtick``
+    (else ``~/AppData/Roaming/readtick``).
+    """
+    if sys.platform == "win32":
+        base = os.environ.get("APPDATA")
+        return (Path(base) if base else Path.home() / "AppData" / "Roaming") / APP_NAME
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / APP_NAME
+    xdg = os.environ.get("XDG_DATA_HOME")
+    # the XDG spec: a relative path is invalid and must be ignored
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return base / APP_NAME
+
+
+def engine_store_path(data_dir: str | Path) -> Path:
+    return Path(data_dir) / ENGINE_FILE
+
+
+def client_cache_path(data_dir: str | Path, user_id: str) -> Path:
+    """The cache file of ``user_id``: readable, and distinct even on case-insensitive disks."""
+    check_id(user_id, "user id")
+    digest = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:10]
+    return Path(data_dir) / CLIENTS_DIR / f"{user_id.lower()}-{digest}.sqlite3"
+
+
+def open_engine_store(data_dir: str | Path) -> SqliteEngineStore:
+    """Open (creating the directory and file if needed) the engine store of ``data_dir``.
+
+    Raises ``ReceiptError(STORE_ERROR)`` if the file is not a usable readtick engine store.
+    """
+    path = engine_store_path(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteEngineStore(path)
+
+
+def open_client_cache(data_dir: str | Path, user_id: str) -> SqliteLocalCache:
+    """Open (creating if needed) the local cache of ``user_id``'s client in ``data_dir``.
+
+    Raises ``ReceiptError`` (PARAMETER_INVALID for a bad user id, STORE_ERROR for a bad file).
+    """
+    path = client_cache_path(data_dir, user_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteLocalCache(path, user_id=user_id)
+
+
+def readtick_files(data_dir: str | Path) -> list[Path]:
+    """readtick's own files in ``data_dir`` (what ``reset_data_dir`` would delete)."""
+    data_dir = Path(data_dir)
+    candidates = [(engine_store_path(data_dir), ENGINE_KIND.application_id)]
+    clients = data_dir / CLIENTS_DIR
+    if clients.is_dir():
+        candidates += [(p, CACHE_KIND.application_id) for p in sorted(clients.glob("*.sqlite3"))]
+    found = []
+    for path, application_id in candidates:
+        if path.is_file() and _is_ours(path, application_id):
+            found.append(path)
+            found += [s for s in (Path(str(path) + suffix) for suffix in SIDE_FILES) if s.exists()]
+    return found
+
+
+def reset_data_dir(data_dir: str | Path) -> list[Path]:
+    """Delete readtick's files in ``data_dir`` and return them; anything else there is kept.
+
+    A file is deleted only if it has readtick's name *and* is a readtick database of that kind
+    (or an empty file), so pointing ``--data-dir`` at a folder with other files in it is safe.
+    The ``clients`` folder is removed if left empty; the data directory itself stays.
+    Close every store and cache on these files first.
+    """
+    data_dir = Path(data_dir)
+    deleted = readtick_files(data_dir)
+    for path in deleted:
+        path.unlink(missing_ok=True)
+    try:
+        (data_dir / CLIENTS_DIR).rmdir()  # only if empty
+    except OSError:
+        pass
+    return deleted
+
+
+def confirm_and_reset(
+    data_dir: str | Path,
+    *,
+    assume_yes: bool = False,
+    ask: Callable[[str], str] = input,
+    interactive: bool | None = None,
+    say: Callable[[str], None] = print,
+) -> bool:
+    """``--reset [--yes]``: delete readtick's files in ``data_dir`` after a confirmation.
+
+    With ``assume_yes`` nothing is asked. Otherwise the question is asked only when stdin is a
+    terminal (``interactive``, detected if None); without a terminal and without ``--yes`` nothing
+    is deleted. Returns True if the reset happened (also when there was nothing to delete).
+    """
+    files = readtick_files(data_dir)
+    if not files:
+        say(f"readtick: nothing to reset in {data_dir}")
+        return True
+    if not assume_yes:
+        if interactive is None:
+            interactive = sys.stdin is not None and sys.stdin.isatty()
+        if not interactive:
+            say(f"readtick: not resetting {data_dir}: no terminal to confirm on; pass --yes to reset anyway")
+            return False
+        answer = ask(f"Delete readtick's {len(files)} data files in {data_dir}? [y/N] ")
+        if answer.strip().lower() not in ("y", "yes"):
+            say("readtick: reset cancelled")
+            return False
+    deleted = reset_data_dir(data_dir)
+    say(f"readtick: deleted {len(deleted)} files in {data_dir}")
+    return True
+
+
+def _is_ours(path: Path, application_id: int) -> bool:
+    """Does the file's SQLite header carry this readtick application id (or is the file empty)?
+
+    An empty header is a file SQLite created but never wrote: readtick's, given its name.
+    A header with id 0 but a log beside it is a readtick file that crashed before its first
+    checkpoint (the id is still in the log).
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except OSError:
+        return False
+    if not header:
+        return True
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        return False
+    found = int.from_bytes(header[HEADER_APPLICATION_ID], "big")
+    if found == application_id:
+        return True
+    wal = Path(str(path) + "-wal")
+    if found != 0 or not wal.exists() or wal.stat().st_size == 0:
+        return False
+    try:
+        probe = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        try:
+            return bool(probe.execute("PRAGMA application_id").fetchone()[0] == application_id)
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return False
