@@ -15,6 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from app import headless
 from app.world import DEFAULT_GROUP, World, build_world
 
 EXIT_OK = 0
@@ -68,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="report DELIVERED (two grey ticks) once every reader's client has a message")
     parser.add_argument("--screenshot", type=Path, metavar="PATH",
                         help="render the window offscreen after a short built-in script, save a PNG, exit")
+    headless.add_arguments(parser)  # --scenario, --headless, --out, --speed, --gallery
     return parser
 
 
@@ -77,6 +79,9 @@ def has_display(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if headless.wants_this_module(args, has_display()):
+        # scenarios, the gallery, and the no-display fallback (the demo scenario, headless)
+        return headless.run(args, has_display())
     if args.screenshot is not None:
         # A headless picture: the same pixels whatever display the caller has.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"

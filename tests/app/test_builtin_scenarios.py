@@ -4,6 +4,9 @@ pin every receipt state, one-to-one and in groups."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,3 +107,108 @@ def test_builtin_names_resolve_without_a_path(tmp_path: Path, monkeypatch: pytes
     assert resolve_scenario_path("nope.toml") == Path("nope.toml")
     (tmp_path / "peer_read.toml").write_text("", encoding="utf-8")
     assert resolve_scenario_path("peer_read.toml") == Path("peer_read.toml")  # a real file wins
+
+
+# ------------------------------------------------------------------------------ end to end, headless
+ROOT = Path(__file__).resolve().parents[2]
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def run_readtick(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6"}
+    return subprocess.run(
+        [sys.executable, "-m", "app", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data.startswith(PNG_SIGNATURE), f"{path} is not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_headless_run_plays_a_scenario_with_the_real_window_and_writes_its_screenshots(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "shots"
+    done = run_readtick(
+        "--headless", "--scenario", str(BUILTINS["group_countdown"]), "--out", str(out), cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    names = load_scenario(BUILTINS["group_countdown"]).screenshots
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.png" for n in names)
+    for name in names:
+        width, height = png_size(out / f"{name}.png")
+        assert width >= 4 * 400 and height >= 600  # the whole window: four panels side by side
+    assert "0 failed" in done.stdout and str(out.resolve()) in done.stdout
+
+
+def test_headless_run_reports_each_failed_expectation_and_exits_1(tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        BUILTINS["peer_read"]
+        .read_text(encoding="utf-8")
+        .replace(
+            'expect = { message = "lunch", status = "DONE", read = 1, unread = 0 }',
+            'expect = { message = "lunch", status = "EXPIRED", read = 1, unread = 0 }',
+        )
+        .replace(
+            'expect = { message = "plain", status = "NONE" }',
+            'expect = { message = "plain", status = "DONE" }',
+        ),
+        encoding="utf-8",
+    )
+    done = run_readtick("--headless", "--scenario", str(wrong), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 1
+    failures = [line for line in done.stderr.splitlines() if "(expect)" in line]
+    assert failures == [
+        f"{wrong}: step 8 (expect): lunch as seen by alice: status is DONE, expected EXPIRED",
+        f"{wrong}: step 11 (expect): plain as seen by alice: status is NONE, expected DONE",
+    ]
+    assert (tmp_path / "out" / "peer_read.png").exists()  # screenshots are still written
+
+
+def test_headless_run_of_an_invalid_file_lists_the_problems_and_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        '[[users]]\nid = "a"\n[[users]]\nid = "b"\n'
+        '[[steps]]\nsend = { from = "a", to = "c", text = "x" }\n[[steps]]\nscreenshot = "x y"\n',
+        encoding="utf-8",
+    )
+    done = run_readtick("--headless", "--scenario", str(bad), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{bad}: step 1 (send), field 'to': unknown user 'c'" in done.stderr
+    assert f"{bad}: step 2 (screenshot), field 'screenshot'" in done.stderr
+    assert not (tmp_path / "out").exists()  # nothing ran
+
+
+def test_no_display_falls_back_to_the_demo_scenario_headless(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    done = subprocess.run(
+        [sys.executable, "-m", "app"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "no display found" in done.stderr
+    shots = sorted(p.name for p in (tmp_path / "screenshots").iterdir())
+    assert shots == sorted(f"{n}.png" for n in load_scenario(BUILTINS[DEFAULT_SCENARIO]).screenshots)
+    assert str((tmp_path / "screenshots").resolve()) in done.stdout
+
+
+def test_gallery_command_writes_every_state_and_a_contact_sheet(tmp_path: Path) -> None:
+    done = run_readtick("--gallery", str(tmp_path / "gallery"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    files = sorted(p.name for p in (tmp_path / "gallery").iterdir())
+    assert len(files) == 6 * 2 * 2 * 2 + 1 and "contact-sheet.png" in files
+    assert png_size(tmp_path / "gallery" / "light-group-outgoing-done.png") == (340, 76)
