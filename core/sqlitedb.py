@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import quote
 
@@ -235,13 +235,18 @@ class Database:
         self._depth -= 1
         conn.execute(f"RELEASE {savepoint}")
 
+    def atomic(self) -> AbstractContextManager[None]:
+        """Make a few statements one unit: joins the running transaction (whose rollback covers
+        them) without the cost of a savepoint, or opens one when called outside any."""
+        return nullcontext() if self._depth else self.transaction()
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0
 
     def counter(self, name: str) -> int:
         """Add one to the named counter (table ``counters``) and return the new value."""
-        with self.transaction():
+        with self.atomic():
             self.conn.execute("UPDATE counters SET value = value + 1 WHERE name = ?", (name,))
             return int(self.conn.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()[0])
 

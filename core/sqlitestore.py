@@ -2,7 +2,7 @@
 
 Same contract as ``MemoryEngineStore``, kept compact: one row per message (its counters are
 columns), one row per (conversation, reader) for read ranges and the delivered cursor, one row
-per group member and membership period — never a row per member per message. Each engine
+per group member (its membership periods in it) — never a row per member per message. Each engine
 operation is one transaction (see ``core.sqlitedb.Database``), so a killed process leaves every
 acknowledged operation whole and no operation half applied.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -33,15 +33,14 @@ SCHEMA_V1 = (
     "INSERT INTO counters (name, value) VALUES ('order', 0)",
     "CREATE TABLE users (user_id TEXT PRIMARY KEY)",
     "CREATE TABLE groups (group_id TEXT PRIMARY KEY)",
-    # ordinal: the member's place in the group (1, 2, ...), kept when it leaves and rejoins
+    # one row per member: ordinal = its place in the group (1, 2, ...), kept when it leaves and
+    # rejoins; periods = its membership periods as JSON [[join_seq, leave_seq or null], ...];
+    # is_current = whether the last period is open (so the current members are one range scan)
     """CREATE TABLE members (
         group_id TEXT NOT NULL, ordinal INTEGER NOT NULL, user_id TEXT NOT NULL,
+        periods TEXT NOT NULL, is_current INTEGER NOT NULL,
         PRIMARY KEY (group_id, ordinal), UNIQUE (group_id, user_id)) WITHOUT ROWID""",
-    """CREATE TABLE member_periods (
-        period_id INTEGER PRIMARY KEY, group_id TEXT NOT NULL, user_id TEXT NOT NULL,
-        join_seq INTEGER NOT NULL, leave_seq INTEGER)""",
-    "CREATE INDEX member_periods_by_member ON member_periods (group_id, user_id, period_id)",
-    "CREATE INDEX member_periods_by_user ON member_periods (user_id)",
+    "CREATE INDEX members_by_user ON members (user_id)",
     # every conversation's seq counter; user_a/user_b only for PEER conversations
     """CREATE TABLE conversations (
         key TEXT PRIMARY KEY, last_seq INTEGER NOT NULL DEFAULT 0, user_a TEXT, user_b TEXT)""",
@@ -96,8 +95,11 @@ def encode_payload(payload: dict[str, object]) -> str:
     return json.dumps(payload, default=_json_default, ensure_ascii=False, separators=(",", ":"))
 
 
+_PAYLOAD_DECODER = json.JSONDecoder(object_hook=_json_object_hook)
+
+
 def decode_payload(text: str) -> dict[str, object]:
-    payload = json.loads(text, object_hook=_json_object_hook)
+    payload = _PAYLOAD_DECODER.decode(text)
     assert isinstance(payload, dict)
     return payload
 
@@ -138,6 +140,14 @@ def decode_infos(text: str) -> tuple[MessageReceiptInfo, ...]:
         )
         for cid, ctype, mid, status, read, unread, delivered, self_op, read_time in json.loads(text)
     )
+
+
+def _dump(pairs: Sequence[tuple[int, int | None]]) -> str:
+    return json.dumps([[a, b] for a, b in pairs], separators=(",", ":"))
+
+
+def _periods(text: str) -> list[Period]:
+    return [(join, leave) for join, leave in json.loads(text)]
 
 
 def _record(row: tuple[Any, ...]) -> MessageRecord:
@@ -212,41 +222,40 @@ class SqliteEngineStore:
 
     def current_members(self, group_id: str) -> list[str]:
         rows = self._conn.execute(
-            """SELECT m.user_id FROM members m
-               WHERE m.group_id = ? AND EXISTS (
-                   SELECT 1 FROM member_periods p
-                   WHERE p.group_id = m.group_id AND p.user_id = m.user_id AND p.leave_seq IS NULL)
-               ORDER BY m.ordinal""",
-            (group_id,),
+            "SELECT user_id FROM members WHERE group_id = ? AND is_current = 1 ORDER BY ordinal", (group_id,)
         )
         return [r[0] for r in rows]
 
     def member_periods(self, group_id: str, user_id: str) -> list[Period]:
-        rows = self._conn.execute(
-            """SELECT join_seq, leave_seq FROM member_periods WHERE group_id = ? AND user_id = ?
-               ORDER BY period_id""",
-            (group_id, user_id),
-        )
-        return [(j, leave) for j, leave in rows]
+        row = self._conn.execute(
+            "SELECT periods FROM members WHERE group_id = ? AND user_id = ?", (group_id, user_id)
+        ).fetchone()
+        return _periods(row[0]) if row else []
 
     def open_period(self, group_id: str, user_id: str, join_seq: int) -> None:
-        with self._db.transaction():
+        with self._db.atomic():
+            periods = self.member_periods(group_id, user_id)
+            if not periods:
+                self._conn.execute(
+                    """INSERT INTO members (group_id, ordinal, user_id, periods, is_current)
+                       VALUES (?, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM members WHERE group_id = ?),
+                               ?, ?, 1)""",
+                    (group_id, group_id, user_id, _dump([(join_seq, None)])),
+                )
+                return
             self._conn.execute(
-                """INSERT OR IGNORE INTO members (group_id, ordinal, user_id)
-                   VALUES (?, (SELECT COALESCE(MAX(ordinal), 0) + 1 FROM members WHERE group_id = ?), ?)""",
-                (group_id, group_id, user_id),
-            )
-            self._conn.execute(
-                "INSERT INTO member_periods (group_id, user_id, join_seq) VALUES (?, ?, ?)",
-                (group_id, user_id, join_seq),
+                "UPDATE members SET periods = ?, is_current = 1 WHERE group_id = ? AND user_id = ?",
+                (_dump([*periods, (join_seq, None)]), group_id, user_id),
             )
 
     def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
-        self._conn.execute(
-            """UPDATE member_periods SET leave_seq = ? WHERE period_id = (
-                   SELECT MAX(period_id) FROM member_periods WHERE group_id = ? AND user_id = ?)""",
-            (leave_seq, group_id, user_id),
-        )
+        with self._db.atomic():
+            periods = self.member_periods(group_id, user_id)
+            periods[-1] = (periods[-1][0], leave_seq)
+            self._conn.execute(
+                "UPDATE members SET periods = ?, is_current = 0 WHERE group_id = ? AND user_id = ?",
+                (_dump(periods), group_id, user_id),
+            )
 
     def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]:
         """Stream the group's members from ``ordinal`` on, ``MEMBER_BATCH`` at a time.
@@ -257,36 +266,23 @@ class SqliteEngineStore:
         start = max(ordinal, 1)
         while True:
             rows = self._conn.execute(
-                """SELECT m.ordinal, m.user_id, p.join_seq, p.leave_seq
-                   FROM (SELECT ordinal, user_id FROM members WHERE group_id = ? AND ordinal >= ?
-                         ORDER BY ordinal LIMIT ?) m
-                   JOIN member_periods p ON p.group_id = ? AND p.user_id = m.user_id
-                   ORDER BY m.ordinal, p.period_id""",
-                (group_id, start, MEMBER_BATCH, group_id),
+                """SELECT ordinal, user_id, periods FROM members WHERE group_id = ? AND ordinal >= ?
+                   ORDER BY ordinal LIMIT ?""",
+                (group_id, start, MEMBER_BATCH),
             ).fetchall()
-            if not rows:
+            for member_ordinal, user_id, periods in rows:
+                yield member_ordinal, user_id, _periods(periods)
+            if len(rows) < MEMBER_BATCH:
                 return
-            batch: list[tuple[int, str, list[Period]]] = []
-            for member_ordinal, user_id, join_seq, leave_seq in rows:
-                if not batch or batch[-1][0] != member_ordinal:
-                    batch.append((member_ordinal, user_id, []))
-                batch[-1][2].append((join_seq, leave_seq))
-            yield from batch
-            start = batch[-1][0] + 1
+            start = rows[-1][0] + 1
 
     def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]:
         rows = self._conn.execute(
-            """SELECT p.group_id, p.join_seq, p.leave_seq FROM member_periods p
-               JOIN groups g ON g.group_id = p.group_id
-               WHERE p.user_id = ? ORDER BY g.rowid, p.period_id""",
+            """SELECT m.group_id, m.periods FROM members m JOIN groups g ON g.group_id = m.group_id
+               WHERE m.user_id = ? ORDER BY g.rowid""",
             (user_id,),
         )
-        result: list[tuple[str, list[Period]]] = []
-        for group_id, join_seq, leave_seq in rows:
-            if not result or result[-1][0] != group_id:
-                result.append((group_id, []))
-            result[-1][1].append((join_seq, leave_seq))
-        return result
+        return [(group_id, _periods(periods)) for group_id, periods in rows]
 
     # conversations
     def add_peer_conversation(self, key: str, user_a: str, user_b: str) -> None:
@@ -305,7 +301,7 @@ class SqliteEngineStore:
         return [r[0] for r in rows]
 
     def next_seq(self, key: str) -> int:
-        with self._db.transaction():
+        with self._db.atomic():
             self._conn.execute(
                 """INSERT INTO conversations (key, last_seq) VALUES (?, 1)
                    ON CONFLICT (key) DO UPDATE SET last_seq = last_seq + 1""",
@@ -409,7 +405,7 @@ class SqliteEngineStore:
         return [(low, high) for low, high in json.loads(row[0])] if row else []
 
     def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None:
-        text = json.dumps([[low, high] for low, high in ranges], separators=(",", ":"))
+        text = _dump(ranges)
         self._conn.execute(
             """INSERT INTO readers (conversation_key, user_id, read_ranges) VALUES (?, ?, ?)
                ON CONFLICT (conversation_key, user_id) DO UPDATE SET read_ranges = excluded.read_ranges""",
