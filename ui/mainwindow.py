@@ -27,10 +27,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core import Client, ReceiptEngine, ReceiptError
+from core import Client, ReceiptEngine, ReceiptError, VirtualClock
 from ui.clientbridge import ClientBridge
 from ui.clientpanel import ClientPanel
 from ui.theme import apply_theme, current_theme
+from ui.timecontrol import TimeControl
 
 MIN_CLIENTS = 2
 MAX_CLIENTS = 8
@@ -122,6 +123,13 @@ class MainWindow(QMainWindow):
         self.advance_action.triggered.connect(self.advance_clock)
         self.advance_action.setVisible(hasattr(self._engine.clock, "advance"))
         toolbar.addAction(self.advance_action)
+        self.time_control: TimeControl | None = None
+        if isinstance(self._engine.clock, VirtualClock):
+            # Advance by a chosen amount; it replaces the one-day action (kept for automation).
+            self.advance_action.setVisible(False)
+            self.time_control = TimeControl(self._engine.clock)
+            self.time_control.advanced.connect(lambda _seconds: self._update_clock())
+            toolbar.addWidget(self.time_control)
 
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
