@@ -212,3 +212,12 @@ def test_gallery_command_writes_every_state_and_a_contact_sheet(tmp_path: Path) 
     files = sorted(p.name for p in (tmp_path / "gallery").iterdir())
     assert len(files) == 6 * 2 * 2 * 2 + 1 and "contact-sheet.png" in files
     assert png_size(tmp_path / "gallery" / "light-group-outgoing-done.png") == (340, 76)
+
+
+def test_the_readme_example_is_valid_and_plays() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Scenarios and the gallery") :]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    result = asyncio.run(play_instantly(load_scenario_text(example, "README.md")))
+    assert result.ok, result.failure_lines()
+    assert result.screenshots == ("expired",)
