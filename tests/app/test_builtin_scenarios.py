@@ -17,6 +17,7 @@ from app.scenario import (
     Send,
     builtin_scenarios,
     load_scenario,
+    load_scenario_text,
     resolve_scenario_path,
 )
 from app.scenarioplayer import play_instantly
