@@ -3,7 +3,10 @@ readtick's files only. No Qt."""
 
 from __future__ import annotations
 
+import os
+import re
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -126,3 +129,16 @@ def test_reset_confirmation(tmp_path):
 def test_module_names_its_files(tmp_path):
     assert datadir.ENGINE_FILE == "engine.sqlite3" and datadir.CLIENTS_DIR == "clients"
     assert isinstance(default_data_dir(), Path)
+
+
+def test_the_readme_example_runs(tmp_path):
+    """The "Where data lives" example, run with the data directory pointed into tmp_path."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Where data lives", 1)[1]
+    code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    code += "alice.cache.close()\nengine.close()\nprint(data)\n"
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path), "APPDATA": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    data = Path(result.stdout.strip())
+    assert data.is_relative_to(tmp_path) and (data / "engine.sqlite3").is_file()
