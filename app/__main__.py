@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 
 from app import headless
-from app.world import DEFAULT_GROUP, World, build_world
+from app.world import DEFAULT_GROUP, build_world
 
 EXIT_OK = 0
 EXIT_NO_DISPLAY = 2

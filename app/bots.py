@@ -33,7 +33,12 @@ class BotReader(EventHandler):
     arrives. ``enabled=False`` keeps the bot a silent member (it never reads)."""
 
     def __init__(
-        self, *, enabled: bool = True, min_delay: float = 1.5, max_delay: float = 6.0, rng: random.Random | None = None
+        self,
+        *,
+        enabled: bool = True,
+        min_delay: float = 1.5,
+        max_delay: float = 6.0,
+        rng: random.Random | None = None,
     ) -> None:
         self.enabled = enabled
         self.min_delay = min_delay
@@ -41,26 +46,41 @@ class BotReader(EventHandler):
         self._rng = rng or random.Random()
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def on_peer_message_received(self, client: Client, messages: Sequence[Message], from_user_id: str) -> None:
+    def on_peer_message_received(
+        self, client: Client, messages: Sequence[Message], from_user_id: str
+    ) -> None:
         self._schedule(client, messages, from_user_id, ConversationType.PEER)
 
-    def on_group_message_received(self, client: Client, messages: Sequence[Message], from_group_id: str) -> None:
+    def on_group_message_received(
+        self, client: Client, messages: Sequence[Message], from_group_id: str
+    ) -> None:
         self._schedule(client, messages, from_group_id, ConversationType.GROUP)
 
     def _schedule(
-        self, client: Client, messages: Sequence[Message], conversation_id: str, conversation_type: ConversationType
+        self,
+        client: Client,
+        messages: Sequence[Message],
+        conversation_id: str,
+        conversation_type: ConversationType,
     ) -> None:
         if not self.enabled:
             return
         for message in messages:
             if message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED):
                 delay = self._rng.uniform(self.min_delay, self.max_delay)
-                task = asyncio.ensure_future(self._read_later(client, message, conversation_id, conversation_type, delay))
+                task = asyncio.ensure_future(
+                    self._read_later(client, message, conversation_id, conversation_type, delay)
+                )
                 self._tasks.add(task)
                 task.add_done_callback(self._tasks.discard)
 
     async def _read_later(
-        self, client: Client, message: Message, conversation_id: str, conversation_type: ConversationType, delay: float
+        self,
+        client: Client,
+        message: Message,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        delay: float,
     ) -> None:
         await asyncio.sleep(delay)
         try:

@@ -17,7 +17,9 @@ SCRIPT_START = 1736156460.0
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 
 
-async def _send(world: World, sender: Client, text: str, to: str, kind: ConversationType, receipt: bool = True):
+async def _send(
+    world: World, sender: Client, text: str, to: str, kind: ConversationType, receipt: bool = True
+):
     result = await sender.send_message(TextMessage(text), to, kind, MessageSendConfig(has_receipt=receipt))
     await world.engine.drain()
     return result.message
@@ -27,8 +29,12 @@ def _copy_of(client: Client, conversation_id: str, kind: ConversationType, messa
     return next(m for m in client.cached_messages(conversation_id, kind) if m.message_id == message_id)
 
 
-async def _read(world: World, reader: Client, conversation_id: str, kind: ConversationType, message_id: int) -> None:
-    await reader.send_message_receipts_read([_copy_of(reader, conversation_id, kind, message_id)], conversation_id, kind)
+async def _read(
+    world: World, reader: Client, conversation_id: str, kind: ConversationType, message_id: int
+) -> None:
+    await reader.send_message_receipts_read(
+        [_copy_of(reader, conversation_id, kind, message_id)], conversation_id, kind
+    )
     await world.engine.drain()
 
 

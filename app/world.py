@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.bots import BotReader, bot_names
-from core import Client, Clock, ReceiptEngine, RealClock, VirtualClock
+from core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
 from ui.mainwindow import CLIENT_NAMES
 
 DEFAULT_GROUP = "team"

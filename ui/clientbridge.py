@@ -160,7 +160,10 @@ class ClientBridge(QObject):
         after being accepted (offline), then re-raises the ``ReceiptError``."""
         try:
             result = await self._client.send_message(
-                TextMessage(text), conversation_id, conversation_type, MessageSendConfig(has_receipt=with_receipt)
+                TextMessage(text),
+                conversation_id,
+                conversation_type,
+                MessageSendConfig(has_receipt=with_receipt),
             )
         except ReceiptError as error:
             if error.failed_message is not None:
@@ -193,7 +196,9 @@ class ClientBridge(QObject):
     ) -> tuple[int, ...]:
         """Send read receipts for ``messages`` (at most 10); emits ``receiptsRefreshed`` for the
         ones read and returns the ids the engine refused."""
-        result = await self._client.send_message_receipts_read(list(messages), conversation_id, conversation_type)
+        result = await self._client.send_message_receipts_read(
+            list(messages), conversation_id, conversation_type
+        )
         refused = set(result.error_message_ids)
         read = [
             MessageReceiptInfo(conversation_id, conversation_type, m.message_id, ReceiptStatus.DONE)
@@ -223,9 +228,13 @@ class ClientBridge(QObject):
         """One page of the read (or unread) members of a group message: (user ids, next_flag)."""
         config = GroupMessageReceiptMemberQueryConfig(next_flag=next_flag, count=count)
         if read:
-            result = await self._client.query_group_message_receipt_read_member_list(message, group_id, config)
+            result = await self._client.query_group_message_receipt_read_member_list(
+                message, group_id, config
+            )
         else:
-            result = await self._client.query_group_message_receipt_unread_member_list(message, group_id, config)
+            result = await self._client.query_group_message_receipt_unread_member_list(
+                message, group_id, config
+            )
         return list(result.user_list), int(result.next_flag)
 
     async def history_before(

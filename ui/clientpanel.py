@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from core.errors import ReceiptError
 from core.messages import Message
 from core.results import MessageReceiptInfo
@@ -67,7 +67,9 @@ class ClientPanel(QFrame):
 
     statusShown = Signal(str, str)
 
-    def __init__(self, bridge: ClientBridge, peers: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: ClientBridge, peers: list[str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._bridge = bridge
         self._unread: dict[tuple[str, ConversationType], int] = {}
@@ -129,7 +131,9 @@ class ClientPanel(QFrame):
         self._online = ToggleSwitch()
         self._online.setObjectName("onlineToggle")
         self._online.setChecked(self._bridge.online)
-        self._online.setToolTip("Online: calls reach the engine and events arrive. Offline: calls fail, events wait.")
+        self._online.setToolTip(
+            "Online: calls reach the engine and events arrive. Offline: calls fail, events wait."
+        )
         self._online.toggled.connect(self._on_online_toggled)
         online_label = QLabel("online")
         online_label.setObjectName("latencyLabel")
@@ -141,8 +145,10 @@ class ClientPanel(QFrame):
         self._latency.setSingleStep(0.1)
         self._latency.setSuffix(" s")
         self._latency.setValue(self._bridge.latency)
-        self._latency.setToolTip("Link latency: how long what the engine sends takes to reach this client "
-            "(type a value, or use the mouse wheel or arrow keys)")
+        self._latency.setToolTip(
+            "Link latency: how long what the engine sends takes to reach this client "
+            "(type a value, or use the mouse wheel or arrow keys)"
+        )
         self._latency.setFixedWidth(64)
         self._latency.setAlignment(Qt.AlignmentFlag.AlignRight)
         self._latency.valueChanged.connect(self._on_latency_changed)
@@ -268,12 +274,16 @@ class ClientPanel(QFrame):
         index = self._picker.currentIndex()
         if index < 0:
             return None
-        return self._picker.itemData(index), ConversationType(self._picker.itemData(index, ConversationTypeRole))
+        return self._picker.itemData(index), ConversationType(
+            self._picker.itemData(index, ConversationTypeRole)
+        )
 
     def select_conversation(self, conversation_id: str, conversation_type: ConversationType) -> None:
         index = self._find_conversation(conversation_id, ConversationType(conversation_type))
         if index < 0:
-            raise KeyError(f"{self.user_id} has no conversation {conversation_id!r} ({conversation_type.name})")
+            raise KeyError(
+                f"{self.user_id} has no conversation {conversation_id!r} ({conversation_type.name})"
+            )
         self._picker.setCurrentIndex(index)
 
     def set_peers(self, peers: list[str]) -> None:
@@ -284,7 +294,10 @@ class ClientPanel(QFrame):
         wanted += [(g, ConversationType.GROUP) for g in self._bridge.group_ids()]
         # Peers that wrote to us stay even if their panel is gone: the conversation exists.
         for index in range(self._picker.count()):
-            entry = (self._picker.itemData(index), ConversationType(self._picker.itemData(index, ConversationTypeRole)))
+            entry = (
+                self._picker.itemData(index),
+                ConversationType(self._picker.itemData(index, ConversationTypeRole)),
+            )
             if entry not in wanted and self._unread.get(entry) is not None:
                 wanted.append(entry)
         self._picker.blockSignals(True)
@@ -304,7 +317,7 @@ class ClientPanel(QFrame):
         if current is None:
             return
         cached = self._bridge.cached_messages(*current)
-        window = cached[-max(self._model.rowCount(), INITIAL_WINDOW):]
+        window = cached[-max(self._model.rowCount(), INITIAL_WINDOW) :]
         self._model.sync(window, self._bridge.cached_infos(window))
         self._update_actions()
 
@@ -437,12 +450,11 @@ class ClientPanel(QFrame):
             self._online.setChecked(online)
             self._online.blockSignals(False)
         latency = self._bridge.latency
-        latency_text = f"{latency:.1f} s latency" if latency else "no latency"
         if online:
-            self._subtitle.setText(f"● online · {latency_text}")
+            self._subtitle.setText(f"● online · {latency:.1f} s delay" if latency else "● online")
             self._subtitle.setStyleSheet(f"color: {current_theme().info_text};")
         else:
-            self._subtitle.setText("○ offline · events wait until back online")
+            self._subtitle.setText("○ offline · events wait")
             self._subtitle.setStyleSheet(f"color: {current_theme().error_text};")
 
     def refresh_theme(self) -> None:
@@ -459,7 +471,8 @@ class ClientPanel(QFrame):
             self.show_error("Could not switch the link", error)
             return
         self.show_status(
-            "Back online: missed messages and receipts are arriving." if online
+            "Back online: missed messages and receipts are arriving."
+            if online
             else "Offline: sends fail and events wait until the switch is back on.",
         )
         if online:
@@ -480,7 +493,9 @@ class ClientPanel(QFrame):
         return [self._model.message_at(row) for row in rows]
 
     def _readable(self, messages: list[Message]) -> list[Message]:
-        return [m for m in messages if m.direction == MessageDirection.RECEIVE and m.receipt_status in _AWAITING]
+        return [
+            m for m in messages if m.direction == MessageDirection.RECEIVE and m.receipt_status in _AWAITING
+        ]
 
     def _on_selection_changed(self, selected: QItemSelection, deselected: QItemSelection) -> None:
         self._update_actions()
@@ -503,7 +518,9 @@ class ClientPanel(QFrame):
             tip = f"Send read receipts for {len(readable)} message{'s' if len(readable) != 1 else ''}."
         self._mark_read.setEnabled(enabled)
         self._mark_read.setToolTip(tip)
-        self._mark_read.setText(f"Mark {len(readable)} read" if enabled and len(readable) > 1 else "Mark selected read")
+        self._mark_read.setText(
+            f"Mark {len(readable)} read" if enabled and len(readable) > 1 else "Mark selected read"
+        )
 
     @qasync.asyncSlot()
     async def send(self) -> None:
@@ -517,13 +534,16 @@ class ClientPanel(QFrame):
             return
         if len(text) > MAX_TEXT_LENGTH:
             self.show_status(
-                f"That message is {len(text)} characters; the limit is {MAX_TEXT_LENGTH}. Shorten it.", "error"
+                f"That message is {len(text)} characters; the limit is {MAX_TEXT_LENGTH}. Shorten it.",
+                "error",
             )
             return
         conversation_id, conversation_type = current
         with_receipt = self._receipt.isChecked()
         try:
-            message = await self._bridge.send_text(conversation_id, conversation_type, text, with_receipt=with_receipt)
+            message = await self._bridge.send_text(
+                conversation_id, conversation_type, text, with_receipt=with_receipt
+            )
         except ReceiptError as error:
             if not shiboken6.isValid(self):
                 return
@@ -545,11 +565,15 @@ class ClientPanel(QFrame):
             self.show_status("Select received messages that await your read first.", "error")
             return
         if len(readable) > READ_BATCH_LIMIT:
-            self.show_status(f"Select at most {READ_BATCH_LIMIT} messages per read ({len(readable)} selected).", "error")
+            self.show_status(
+                f"Select at most {READ_BATCH_LIMIT} messages per read ({len(readable)} selected).", "error"
+            )
             return
         await self._read(readable, *current)
 
-    async def _read(self, messages: list[Message], conversation_id: str, conversation_type: ConversationType) -> None:
+    async def _read(
+        self, messages: list[Message], conversation_id: str, conversation_type: ConversationType
+    ) -> None:
         try:
             refused = await self._bridge.read_messages(messages, conversation_id, conversation_type)
         except ReceiptError as error:
@@ -566,7 +590,9 @@ class ClientPanel(QFrame):
                 "error",
             )
         else:
-            self.show_status(f"Sent read receipt{'s' if read != 1 else ''} for {read} message{'s' if read != 1 else ''}.")
+            self.show_status(
+                f"Sent read receipt{'s' if read != 1 else ''} for {read} message{'s' if read != 1 else ''}."
+            )
         self._update_actions()
 
     @qasync.asyncSlot()
@@ -591,7 +617,12 @@ class ClientPanel(QFrame):
     @qasync.asyncSlot()
     async def load_older_history(self) -> None:
         current = self.current_conversation()
-        if current is None or self._loading_history or not self._model.has_older() or self._model.rowCount() == 0:
+        if (
+            current is None
+            or self._loading_history
+            or not self._model.has_older()
+            or self._model.rowCount() == 0
+        ):
             return
         self._loading_history = True
         oldest = self._model.message_at(0)
@@ -621,10 +652,15 @@ class ClientPanel(QFrame):
             return
         if message.sent_status == SentStatus.FAILED:
             self.show_status(f"“{message.summary()[:40]}” was not sent (the client was offline).", "error")
-        elif message.conversation_type == ConversationType.GROUP and message.receipt_status != ReceiptStatus.NONE:
+        elif (
+            message.conversation_type == ConversationType.GROUP
+            and message.receipt_status != ReceiptStatus.NONE
+        ):
             self.open_member_list(index)
         else:
-            self.show_status(f"#{message.message_id} to {message.conversation_id}: receipt {message.receipt_status.name}.")
+            self.show_status(
+                f"#{message.message_id} to {message.conversation_id}: receipt {message.receipt_status.name}."
+            )
 
     @qasync.asyncSlot()
     async def _read_one(self, message: Message) -> None:

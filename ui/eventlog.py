@@ -25,16 +25,19 @@ def format_message(message: Message) -> str:
         text = text[:39] + "…"
     return (
         f"Message(id={message.message_id}, seq={message.conversation_seq}, "
-        f"from={message.sender_user_id!r}, conv={message.conversation_id!r}/{message.conversation_type.name}, "
+        f"from={message.sender_user_id!r}, "
+        f"conv={message.conversation_id!r}/{message.conversation_type.name}, "
         f"receipt={message.receipt_status.name}, text={text!r})"
     )
 
 
 def format_info(info: MessageReceiptInfo) -> str:
     return (
-        f"Info(conv={info.conversation_id!r}/{ConversationType(info.conversation_type).name}, id={info.message_id}, "
-        f"status={info.status.name}, read={info.read_member_count}, unread={info.unread_member_count}, "
-        f"delivered={info.delivered_member_count}, self={info.is_self_operated}, read_time={_clock_time(info.read_time)})"
+        f"Info(conv={info.conversation_id!r}/{ConversationType(info.conversation_type).name}, "
+        f"id={info.message_id}, status={info.status.name}, "
+        f"read={info.read_member_count}, unread={info.unread_member_count}, "
+        f"delivered={info.delivered_member_count}, self={info.is_self_operated}, "
+        f"read_time={_clock_time(info.read_time)})"
     )
 
 

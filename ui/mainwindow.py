@@ -37,7 +37,20 @@ MIN_CLIENTS = 2
 MAX_CLIENTS = 8
 PANEL_WIDTH = 460
 #: Names offered to clients added from the toolbar, in order (skipping names already taken).
-CLIENT_NAMES = ("alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "niaj")
+CLIENT_NAMES = (
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "frank",
+    "grace",
+    "heidi",
+    "ivan",
+    "judy",
+    "mallory",
+    "niaj",
+)
 
 
 class MainWindow(QMainWindow):
@@ -49,7 +62,9 @@ class MainWindow(QMainWindow):
 
     clientsChanged = Signal()
 
-    def __init__(self, engine: ReceiptEngine, clients: Sequence[Client], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, engine: ReceiptEngine, clients: Sequence[Client], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("readtick — read receipts, side by side")
@@ -119,7 +134,9 @@ class MainWindow(QMainWindow):
 
         self.advance_action = QAction("Advance clock 1 day", self)
         self.advance_action.setObjectName("advanceClockAction")
-        self.advance_action.setToolTip("Move the virtual clock forward one day (receipts expire after their lifetime)")
+        self.advance_action.setToolTip(
+            "Move the virtual clock forward one day (receipts expire after their lifetime)"
+        )
         self.advance_action.triggered.connect(self.advance_clock)
         self.advance_action.setVisible(hasattr(self._engine.clock, "advance"))
         toolbar.addAction(self.advance_action)
@@ -142,12 +159,14 @@ class MainWindow(QMainWindow):
         count = len(self._panels)
         self.add_client_action.setEnabled(count < MAX_CLIENTS)
         self.add_client_action.setToolTip(
-            "Log in one more client and give it a panel" if count < MAX_CLIENTS
+            "Log in one more client and give it a panel"
+            if count < MAX_CLIENTS
             else f"At most {MAX_CLIENTS} clients fit side by side"
         )
         self.remove_client_action.setEnabled(count > MIN_CLIENTS)
         self.remove_client_action.setToolTip(
-            "Log a client out and close its panel" if count > MIN_CLIENTS
+            "Log a client out and close its panel"
+            if count > MIN_CLIENTS
             else f"At least {MIN_CLIENTS} clients stay, or there is nobody to talk to"
         )
         self._remove_menu.clear()
@@ -157,7 +176,8 @@ class MainWindow(QMainWindow):
         users = len(self._engine.user_ids())
         groups = len({g for uid in self._panels for g in self._engine.group_ids_of(uid)})
         self.statusBar().showMessage(
-            f"{count} clients with panels · {users} users · {groups} group{'s' if groups != 1 else ''} · one shared engine"
+            f"{count} clients with panels · {users} users · "
+            f"{groups} group{'s' if groups != 1 else ''} · one shared engine"
         )
         self._update_clock()
 
@@ -186,7 +206,9 @@ class MainWindow(QMainWindow):
         bridge = ClientBridge(client, self._engine)
         panel = ClientPanel(bridge, peers=self._peer_ids(client.user_id))
         bridge.setParent(panel)
-        panel.statusShown.connect(lambda severity, text, uid=client.user_id: self._on_panel_status(uid, severity, text))
+        panel.statusShown.connect(
+            lambda severity, text, uid=client.user_id: self._on_panel_status(uid, severity, text)
+        )
         self._panels[client.user_id] = panel
         self._clients[client.user_id] = client
         self._splitter.addWidget(panel)

@@ -103,7 +103,9 @@ class MemberListDialog(QDialog):
 
         title = QLabel(f"“{_short(message.summary())}”")
         title.setObjectName("memberListTitle")
-        subtitle = QLabel(f"sent {format_time(message.timestamp)} to {group_id} · message #{message.message_id}")
+        subtitle = QLabel(
+            f"sent {format_time(message.timestamp)} to {group_id} · message #{message.message_id}"
+        )
         subtitle.setObjectName("memberListSubtitle")
         self._read = _MemberColumn("Read", "read")
         self._unread = _MemberColumn("Unread", "unread")

@@ -14,7 +14,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetricsF, QMouseEvent, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
@@ -33,7 +42,6 @@ TAIL = 6.0
 MAX_BUBBLE_FRACTION = 0.78
 FOOTER_GAP = 4.0
 FOOTER_SPACING = 6.0
-TEXT_FLAGS = int(Qt.TextFlag.TextWordWrap)  # word boundary, or anywhere for a very long word
 
 AWAITING_READ_LABEL = "tap to read"
 
@@ -113,14 +121,35 @@ class MessageDelegate(QStyledItemDelegate):
         key = (text, wrap_width)
         size = self._text_sizes.get(key)
         if size is None:
-            bounds = self._text_metrics.boundingRect(QRectF(0, 0, wrap_width, 1e6), TEXT_FLAGS, text or " ")
-            size = (min(bounds.width(), wrap_width), bounds.height())
+            layout = self._text_layout(text, wrap_width)
+            lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+            natural = max((line.naturalTextWidth() for line in lines), default=0.0)
+            size = (min(natural + 1.0, wrap_width), sum(line.height() for line in lines))
             self._text_sizes[key] = size
             if len(self._text_sizes) > 4096:
                 self._text_sizes.popitem(last=False)
         else:
             self._text_sizes.move_to_end(key)
         return size
+
+    def _text_layout(self, text: str, wrap_width: float) -> QTextLayout:
+        """The message text laid out in lines of ``wrap_width``: at word boundaries, or anywhere
+        inside a word too long for a line (a URL, a run of CJK without spaces)."""
+        layout = QTextLayout(text or " ", self._text_font)
+        option = QTextOption()
+        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        layout.setTextOption(option)
+        layout.beginLayout()
+        y = 0.0
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(wrap_width)
+            line.setPosition(QPointF(0, y))
+            y += line.height()
+        layout.endLayout()
+        return layout
 
     def layout(self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex) -> BubbleLayout:
         message: Message = index.data(MessageRole)
@@ -139,7 +168,10 @@ class MessageDelegate(QStyledItemDelegate):
 
         time_text = format_time(message.timestamp)
         caption_text = receipt_caption(message, read_count, unread_count) if outgoing else ""
-        awaiting = not outgoing and message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED)
+        awaiting = not outgoing and message.receipt_status in (
+            ReceiptStatus.PROCESSING,
+            ReceiptStatus.DELIVERED,
+        )
         if awaiting:
             caption_text = AWAITING_READ_LABEL
         elif not outgoing and message.receipt_status == ReceiptStatus.DONE:
@@ -225,7 +257,9 @@ class MessageDelegate(QStyledItemDelegate):
 
     # --- painting -----------------------------------------------------------------------------
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         theme = current_theme()
         geometry = self.layout(QRectF(option.rect), index)
         message: Message = index.data(MessageRole)
@@ -250,15 +284,22 @@ class MessageDelegate(QStyledItemDelegate):
         if geometry.name is not None:
             painter.setFont(self._name_font)
             painter.setPen(user_color(message.sender_user_id))
-            painter.drawText(geometry.name, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop), message.sender_user_id)
+            painter.drawText(
+                geometry.name,
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
+                message.sender_user_id,
+            )
         painter.setFont(self._text_font)
         painter.setPen(text_color)
-        painter.drawText(geometry.text, TEXT_FLAGS | int(Qt.AlignmentFlag.AlignLeft), message.summary())
+        text_layout = self._text_layout(message.summary(), geometry.text.width() + 0.5)
+        text_layout.draw(painter, geometry.text.topLeft())
 
         self._paint_footer(painter, geometry, message, theme)
         painter.restore()
 
-    def _paint_footer(self, painter: QPainter, geometry: BubbleLayout, message: Message, theme: Theme) -> None:
+    def _paint_footer(
+        self, painter: QPainter, geometry: BubbleLayout, message: Message, theme: Theme
+    ) -> None:
         painter.setFont(self._small_font)
         muted = theme.color("muted_text" if theme.name == "light" else "tick_grey")
         centre = int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft)
@@ -283,12 +324,16 @@ class MessageDelegate(QStyledItemDelegate):
 
     # --- clicks on the receipt marker -----------------------------------------------------------
 
-    def marker_at(self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex, position: QPointF) -> bool:
+    def marker_at(
+        self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex, position: QPointF
+    ) -> bool:
         """Whether ``position`` (view coordinates) hits the row's receipt marker."""
         marker = self.layout(row_rect, index).marker
         return marker is not None and marker.adjusted(-4, -4, 4, 4).contains(position)
 
-    def editorEvent(self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> bool:
+    def editorEvent(
+        self, event: QEvent, model, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> bool:
         if (
             event.type() == QEvent.Type.MouseButtonRelease
             and isinstance(event, QMouseEvent)

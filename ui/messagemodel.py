@@ -81,7 +81,7 @@ class MessageListModel(QAbstractListModel):
 
     # --- Qt model interface -------------------------------------------------------------------
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -229,7 +229,10 @@ class MessageListModel(QAbstractListModel):
         added = self.add_messages([m for m in cached if row_key(m) not in self._row_of])
         for message in cached:
             row_index = self._row_of.get(row_key(message))
-            if row_index is not None and self._rows[row_index].message.receipt_status != message.receipt_status:
+            if (
+                row_index is not None
+                and self._rows[row_index].message.receipt_status != message.receipt_status
+            ):
                 row = self._rows[row_index]
                 self._update_row(
                     row_index, message.receipt_status, row.read_count or 0, row.unread_count or 0, None
@@ -248,7 +251,9 @@ class MessageListModel(QAbstractListModel):
             row_index = self._row_of.get(info.message_id)
             if row_index is None:
                 continue
-            if self._update_row(row_index, info.status, info.read_member_count, info.unread_member_count, info):
+            if self._update_row(
+                row_index, info.status, info.read_member_count, info.unread_member_count, info
+            ):
                 changed.append(row_index)
         return changed
 

@@ -80,9 +80,7 @@ def paint_receipt_mark(painter: QPainter, rect: QRectF, status: ReceiptStatus, t
         return
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.translate(
-        rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2
-    )
+    painter.translate(rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2)
     if status == ReceiptStatus.FAILED:
         painter.fillPath(failed_mark_path(), QBrush(theme.color("failed")))
     elif status == ReceiptStatus.EXPIRED:
@@ -101,9 +99,7 @@ def paint_awaiting_read(painter: QPainter, rect: QRectF, theme: Theme) -> None:
     """Paint the "awaiting your read" dot centred in ``rect``."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    painter.translate(
-        rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2
-    )
+    painter.translate(rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2)
     painter.fillPath(awaiting_read_path(), QBrush(theme.color("awaiting_read")))
     painter.restore()
 

@@ -87,9 +87,7 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     asyncio.set_event_loop(None)
     loop.close()
     if errors.contexts:
-        described = "; ".join(
-            f"{c.get('message')}: {c.get('exception')!r}" for c in errors.contexts
-        )
+        described = "; ".join(f"{c.get('message')}: {c.get('exception')!r}" for c in errors.contexts)
         pytest.fail(f"the asyncio loop reported errors: {described}")
 
 

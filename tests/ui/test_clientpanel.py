@@ -4,7 +4,7 @@ person would, and waits with waitUntil/waitSignal (never sleeps)."""
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
 
 from core import ConversationType, MessageDirection, ReceiptStatus, SentStatus
@@ -37,12 +37,17 @@ def status_of(h, user: str, row: int) -> ReceiptStatus:
 
 def click_row(h, user: str, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
     view = h.widget(user, "messageView", QListView)
+    view.scrollTo(view.model().index(row, 0))
     rect = view.visualRect(view.model().index(row, 0))
-    h.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifier, rect.center())
+    # Click the row beside the bubble: a click on the receipt marker would act on it.
+    h.qtbot.mouseClick(
+        view.viewport(), Qt.MouseButton.LeftButton, modifier, QPoint(rect.left() + 4, rect.center().y())
+    )
 
 
 def click_marker(h, user: str, row: int) -> None:
     view = h.panel(user).view()
+    view.scrollTo(view.model().index(row, 0))
     h.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.marker_point(row))
 
 
@@ -54,9 +59,15 @@ def test_object_names_and_picker(make_harness) -> None:
     h = make_harness()
     assert h.window.objectName() == "mainWindow"
     for name, kind in [
-        ("conversationPicker", QComboBox), ("messageView", QListView), ("composer", QLineEdit),
-        ("receiptToggle", QCheckBox), ("sendButton", QPushButton), ("markReadButton", QPushButton),
-        ("markConversationReadButton", QPushButton), ("onlineToggle", None), ("eventLog", QPlainTextEdit),
+        ("conversationPicker", QComboBox),
+        ("messageView", QListView),
+        ("composer", QLineEdit),
+        ("receiptToggle", QCheckBox),
+        ("sendButton", QPushButton),
+        ("markReadButton", QPushButton),
+        ("markConversationReadButton", QPushButton),
+        ("onlineToggle", None),
+        ("eventLog", QPlainTextEdit),
     ]:
         widget = h.widget("alice", name) if kind is None else h.widget("alice", name, kind)
         assert widget.objectName() == name
@@ -158,8 +169,11 @@ def test_group_unread_counts_down_then_read_by_all(make_harness) -> None:
     h.qtbot.mouseClick(h.widget("carol", "markReadButton", QPushButton), Qt.MouseButton.LeftButton)
     h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
     assert unread() == 0
-    geometry = h.panel("alice").view().delegate().layout(
-        h.panel("alice").view().visualRect(model.index(0, 0)).toRectF(), model.index(0, 0)
+    geometry = (
+        h.panel("alice")
+        .view()
+        .delegate()
+        .layout(h.panel("alice").view().visualRect(model.index(0, 0)).toRectF(), model.index(0, 0))
     )
     assert geometry.caption_text == "read by all"
 

@@ -16,7 +16,9 @@ from ui.messagemodel import (
 GROUP = ConversationType.GROUP
 
 
-def message(seq: int, *, outgoing: bool = True, status: ReceiptStatus = ReceiptStatus.PROCESSING) -> TextMessage:
+def message(
+    seq: int, *, outgoing: bool = True, status: ReceiptStatus = ReceiptStatus.PROCESSING
+) -> TextMessage:
     return TextMessage(
         f"message {seq}",
         message_id=100 + seq,
@@ -66,7 +68,9 @@ def test_unchanged_or_stale_infos_emit_nothing(qtbot) -> None:
     model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])
     with qtbot.assertNotEmitted(model.dataChanged):
         model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])  # same again
-        model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.PROCESSING, 2, 1)])  # backwards
+        model.apply_infos(
+            [MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.PROCESSING, 2, 1)]
+        )  # backwards
         model.apply_infos([MessageReceiptInfo("other", GROUP, 102, ReceiptStatus.DONE, 3, 0)])  # elsewhere
         model.apply_infos([MessageReceiptInfo("team", GROUP, 999, ReceiptStatus.DONE, 3, 0)])  # not shown
     assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DONE
@@ -96,15 +100,24 @@ def test_conversation_watermark_marks_own_messages_up_to_it() -> None:
     model = MessageListModel()
     peer = ConversationType.PEER
     sent = [
-        TextMessage(f"m{s}", message_id=s, conversation_id="bob", conversation_type=peer, conversation_seq=s,
-                    direction=MessageDirection.SEND, receipt_status=ReceiptStatus.PROCESSING)
+        TextMessage(
+            f"m{s}",
+            message_id=s,
+            conversation_id="bob",
+            conversation_type=peer,
+            conversation_seq=s,
+            direction=MessageDirection.SEND,
+            receipt_status=ReceiptStatus.PROCESSING,
+        )
         for s in (1, 2, 3)
     ]
     model.set_conversation("bob", peer, sent)
     changed = model.apply_conversation_read(MessageReceiptInfo("bob", peer, 2, ReceiptStatus.DONE))
     assert changed == [0, 1]
     assert [model.data(model.index(r, 0), ReceiptStatusRole) for r in range(3)] == [
-        ReceiptStatus.DONE, ReceiptStatus.DONE, ReceiptStatus.PROCESSING,
+        ReceiptStatus.DONE,
+        ReceiptStatus.DONE,
+        ReceiptStatus.PROCESSING,
     ]
 
 
