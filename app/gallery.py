@@ -93,7 +93,7 @@ def sample_message(cell: Cell) -> tuple[TextMessage, MessageReceiptInfo | None]:
         ReceiptStatus.PROCESSING: "Sent, waiting to be read",
         ReceiptStatus.DELIVERED: "Delivered to all",
         ReceiptStatus.DONE: "Read, thanks!",
-        ReceiptStatus.EXPIRED: "Nobody read this in time",
+        ReceiptStatus.EXPIRED: "Too late to read",
         ReceiptStatus.FAILED: "Sent while offline",
     }[cell.status]
     message = TextMessage(
@@ -235,10 +235,12 @@ GAP = 6
 SHEET_BACKGROUND = "#ffffff"
 SHEET_TEXT = "#1f2328"
 NOTE_TEXT = {"light": "#8a5a00", "dark": "#e3b341"}
-#: Incoming cells of states a receiver's copy never has: the sheet says so next to the bubble.
+#: Incoming cells that need a word of explanation next to the bubble: states a receiver's copy
+#: never has, and one the delegate does not mark.
 RECEIVER_NOTES = {
     ReceiptStatus.DELIVERED: "not a receiver state:\nsender's view only",
     ReceiptStatus.FAILED: "not a receiver state:\na failed send reaches nobody",
+    ReceiptStatus.EXPIRED: "painted like NONE:\nno incoming expired mark",
 }
 
 
