@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Protocol
 
 from core.engine import ReceiptEngine
 from core.enums import (
@@ -51,6 +52,15 @@ from core.validation import (
 
 log = logging.getLogger(__name__)
 
+
+class CacheListener(Protocol):
+    """What ``Client.add_cache_listener`` calls: one method per kind of cached thing."""
+
+    def message_cached(self, client: Client, message: Message) -> None: ...
+
+    def receipt_info_cached(self, client: Client, info: MessageReceiptInfo) -> None: ...
+
+
 HISTORY_PAGE_MAX = 100
 
 
@@ -75,6 +85,7 @@ class Client:
         self.event_handler: EventHandler = EventHandler()
         self.cache: LocalCache = cache if cache is not None else MemoryLocalCache()
         self._logged_in = False
+        self._cache_listeners: list[CacheListener] = []
 
     def __repr__(self) -> str:
         return f"<Client {self.user_id} {'online' if self.online else 'offline'}>"
@@ -168,12 +179,12 @@ class Client:
                 sent_status=SentStatus.FAILED,
                 receipt_status=ReceiptStatus.FAILED if has_receipt else ReceiptStatus.NONE,
             )
-            self.cache.put(failed)
+            self._cache_message(failed)
             raise ReceiptError(error.code, error.message, failed_message=failed) from None
         sent = replace(sent, local_message_id=draft.local_message_id)
-        self.cache.put(sent)
+        self._cache_message(sent)
         if info is not None:
-            self.cache.put_info(info)
+            self._cache_info(info)
         return MessageSentResult(sent)
 
     async def send_message_receipts_read(
@@ -212,7 +223,7 @@ class Client:
         infos, error_ids = self.engine.receipt_infos(self.user_id, messages, conversation_id, ctype)
         for info in infos:
             if info.read_member_count or info.unread_member_count:
-                self.cache.put_info(info)
+                self._cache_info(info)
         return MessageReceiptsInfoQueriedResult(tuple(infos), tuple(error_ids))
 
     async def query_group_message_receipt_read_member_list(
@@ -290,10 +301,27 @@ class Client:
         """The last receipt info this client saw for one of its messages."""
         return self.cache.info(message_id)
 
+    def cached_message(self, message_id: int) -> Message | None:
+        """This client's copy of one message, by ``message_id`` (no engine call)."""
+        return self.cache.get(message_id)
+
+    def add_cache_listener(self, listener: CacheListener) -> None:
+        """Be told of every change to this client's local cache, whatever caused it.
+
+        The SDK's event handler reports only what *others* did; a view that mirrors the client
+        (the window's message list) also needs the client's own sends and reads, including
+        those made by a script or the scenario player rather than through the view. Listeners
+        run synchronously, after the cache was written and before the event handler is called.
+        """
+        self._cache_listeners.append(listener)
+
+    def remove_cache_listener(self, listener: CacheListener) -> None:
+        self._cache_listeners.remove(listener)
+
     # ------------------------------------------------------------------ from the engine
     def receive_message(self, message: Message) -> None:
         """The link delivered a message: cache it, then tell the handler."""
-        self.cache.put(message)
+        self._cache_message(message)
         if message.conversation_type is ConversationType.GROUP:
             self._notify("on_group_message_received", [message], message.conversation_id)
         else:
@@ -311,10 +339,10 @@ class Client:
             self._notify("on_message_receipt_changed", list(event.infos))
 
     def _apply_receipt(self, info: MessageReceiptInfo) -> None:
-        self.cache.put_info(info)
+        self._cache_info(info)
         cached = self.cache.get(info.message_id)
         if cached is not None and cached.receipt_status in ACTIVE:
-            self.cache.put(replace(cached, receipt_status=info.status))
+            self._cache_message(replace(cached, receipt_status=info.status))
 
     def _apply_conversation_receipt(self, info: MessageReceiptInfo) -> None:
         watermark = self.cache.get(info.message_id)
@@ -328,8 +356,8 @@ class Client:
                 and message.conversation_seq <= watermark.conversation_seq
                 and message.receipt_status in ACTIVE
             ):
-                self.cache.put(replace(message, receipt_status=ReceiptStatus.DONE))
-                self.cache.put_info(replace(info, message_id=message.message_id))
+                self._cache_message(replace(message, receipt_status=ReceiptStatus.DONE))
+                self._cache_info(replace(info, message_id=message.message_id))
 
     # ------------------------------------------------------------------ internals
     def _member_page(
@@ -359,7 +387,7 @@ class Client:
         for message_id in message_ids:
             cached = self.cache.get(message_id)
             if cached is not None and cached.receipt_status is not ReceiptStatus.DONE:
-                self.cache.put(replace(cached, receipt_status=ReceiptStatus.DONE))
+                self._cache_message(replace(cached, receipt_status=ReceiptStatus.DONE))
 
     def _refresh(self, page: list[Message]) -> list[Message]:
         views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
@@ -368,9 +396,19 @@ class Client:
             view = views.get(message.message_id)
             if view is not None and view.receipt_status != message.receipt_status:
                 message = replace(message, receipt_status=view.receipt_status)
-                self.cache.put(message)
+                self._cache_message(message)
             fresh.append(message)
         return fresh
+
+    def _cache_message(self, message: Message) -> None:
+        self.cache.put(message)
+        for listener in list(self._cache_listeners):
+            self._call_safely(f"cache listener {listener!r}", listener.message_cached, message)
+
+    def _cache_info(self, info: MessageReceiptInfo) -> None:
+        self.cache.put_info(info)
+        for listener in list(self._cache_listeners):
+            self._call_safely(f"cache listener {listener!r}", listener.receipt_info_cached, info)
 
     def _require_login(self) -> None:
         if not self._logged_in:
@@ -390,14 +428,16 @@ class Client:
         self._require_link()
 
     def _notify(self, name: str, *args: object) -> None:
+        self._call_safely(f"event handler {name}", getattr(self.event_handler, name), *args)
+
+    def _call_safely(self, what: str, function: Callable[..., object], *args: object) -> None:
+        """Call user code; its bug is reported on the loop and never breaks delivery."""
         try:
-            getattr(self.event_handler, name)(self, *args)
-        except Exception as error:  # a handler's bug must not break the engine's delivery loop
+            function(self, *args)
+        except Exception as error:
             try:
                 loop = asyncio.get_running_loop()
             except RuntimeError:
-                log.exception("%s.%s raised", self.user_id, name)
+                log.exception("%s of %r raised", what, self.user_id)
                 return
-            loop.call_exception_handler(
-                {"message": f"event handler {name} of {self.user_id!r} raised", "exception": error}
-            )
+            loop.call_exception_handler({"message": f"{what} of {self.user_id!r} raised", "exception": error})
