@@ -58,24 +58,26 @@ def client_cache_path(data_dir: str | Path, user_id: str) -> Path:
     return Path(data_dir) / CLIENTS_DIR / f"{user_id.lower()}-{digest}.sqlite3"
 
 
-def open_engine_store(data_dir: str | Path) -> SqliteEngineStore:
+def open_engine_store(data_dir: str | Path, *, synchronous: str = "FULL") -> SqliteEngineStore:
     """Open (creating the directory and file if needed) the engine store of ``data_dir``.
 
-    Raises ``ReceiptError(STORE_ERROR)`` if the file is not a usable readtick engine store.
+    ``synchronous="NORMAL"`` trades durability across a machine crash (not an app kill) for
+    speed; see ``core.sqlitedb.Database``. Raises ``ReceiptError(STORE_ERROR)`` if the file is
+    not a usable readtick engine store.
     """
     path = engine_store_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteEngineStore(path)
+    return SqliteEngineStore(path, synchronous=synchronous)
 
 
-def open_client_cache(data_dir: str | Path, user_id: str) -> SqliteLocalCache:
+def open_client_cache(data_dir: str | Path, user_id: str, *, synchronous: str = "FULL") -> SqliteLocalCache:
     """Open (creating if needed) the local cache of ``user_id``'s client in ``data_dir``.
 
     Raises ``ReceiptError`` (PARAMETER_INVALID for a bad user id, STORE_ERROR for a bad file).
     """
     path = client_cache_path(data_dir, user_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteLocalCache(path, user_id=user_id)
+    return SqliteLocalCache(path, user_id=user_id, synchronous=synchronous)
 
 
 def readtick_files(data_dir: str | Path) -> list[Path]:

@@ -85,14 +85,15 @@ class SqliteLocalCache:
         path: the cache file; created with its schema if missing, migrated if older.
         user_id: if given, the cache is bound to this user on first open, and opening it later
             for another user raises (two clients must never share a cache).
+        synchronous: ``"FULL"`` (default) or ``"NORMAL"``; see ``core.sqlitedb.Database``.
 
     Raises:
         ReceiptError: STORE_ERROR if the file is corrupt, not a readtick client cache, from a
             newer readtick, or another user's; the file is then left untouched.
     """
 
-    def __init__(self, path: str | Path, *, user_id: str | None = None) -> None:
-        self._db = Database(path, CACHE_KIND)
+    def __init__(self, path: str | Path, *, user_id: str | None = None, synchronous: str = "FULL") -> None:
+        self._db = Database(path, CACHE_KIND, synchronous=synchronous)
         self._conn = self._db.conn
         self.path = self._db.path
         if user_id is not None:

@@ -175,14 +175,15 @@ class SqliteEngineStore:
 
     Args:
         path: the database file; created with its schema if missing, migrated if older.
+        synchronous: ``"FULL"`` (default) or ``"NORMAL"``; see ``core.sqlitedb.Database``.
 
     Raises:
         ReceiptError: STORE_ERROR if the file is corrupt, not a readtick engine store, or from a
             newer readtick; the file is then left untouched.
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self._db = Database(path, ENGINE_KIND)
+    def __init__(self, path: str | Path, *, synchronous: str = "FULL") -> None:
+        self._db = Database(path, ENGINE_KIND, synchronous=synchronous)
         self._conn = self._db.conn
         self.path = self._db.path
 

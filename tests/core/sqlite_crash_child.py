@@ -1,6 +1,6 @@
 """Child process of ``test_sqlite_crash.py``: a long, seeded stream of SDK calls on file stores.
 
-Usage: ``python sqlite_crash_child.py DATA_DIR SEED``. After every call that returned success
+Usage: ``python sqlite_crash_child.py DATA_DIR SEED SYNCHRONOUS``. After every call that returned success
 (and whose deliveries have settled) it prints one JSON acknowledgement line and flushes; the
 parent kills it with SIGKILL at some point and checks that every acknowledged call survived.
 """
@@ -28,8 +28,8 @@ def ack(**fields: object) -> None:
     print(json.dumps(fields), flush=True)
 
 
-async def main(data_dir: Path, seed: int) -> None:
-    world = await file_world(data_dir, USERS, now=seed * 1000.0)
+async def main(data_dir: Path, seed: int, synchronous: str) -> None:
+    world = await file_world(data_dir, USERS, now=seed * 1000.0, synchronous=synchronous)
     engine = world.engine
     if not engine.store.has_group("team"):
         engine.create_group("team", GROUP_MEMBERS)
@@ -88,4 +88,4 @@ async def main(data_dir: Path, seed: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2])))
+    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]))

@@ -82,16 +82,16 @@ async def file_world(
     now: float = 0.0,
     offline: Iterable[str] = (),
     receipt_lifetime: timedelta = timedelta(days=7),
+    synchronous: str = "FULL",
 ) -> World:
     """A world whose engine and client caches live in files under ``data_dir`` (reopened if there)."""
     clock = VirtualClock(start=now)
-    engine = ReceiptEngine(
-        clock=clock, store=SqliteEngineStore(engine_path(data_dir)), receipt_lifetime=receipt_lifetime
-    )
+    store = SqliteEngineStore(engine_path(data_dir), synchronous=synchronous)
+    engine = ReceiptEngine(clock=clock, store=store, receipt_lifetime=receipt_lifetime)
     world = World(engine, clock)
     offline = set(offline)
     for user in users:
-        cache = SqliteLocalCache(cache_path(data_dir, user), user_id=user)
+        cache = SqliteLocalCache(cache_path(data_dir, user), user_id=user, synchronous=synchronous)
         await add_client(world, user, cache, online=user not in offline)
     return world
 

@@ -154,3 +154,15 @@ def test_a_read_only_file_is_a_store_error(tmp_path):
     finally:
         tmp_path.chmod(0o755)
         path.chmod(0o644)
+
+
+def test_synchronous_is_full_unless_asked(tmp_path):
+    full = SqliteEngineStore(tmp_path / "a.sqlite3")
+    normal = SqliteLocalCache(tmp_path / "b.sqlite3", synchronous="NORMAL")
+    assert full._db.conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert normal._db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    full.close()
+    normal.close()
+    with pytest.raises(ValueError, match="synchronous"):
+        SqliteEngineStore(tmp_path / "c.sqlite3", synchronous="OFF")
+    assert not (tmp_path / "c.sqlite3").exists()
