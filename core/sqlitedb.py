@@ -220,6 +220,13 @@ class Database:
             self._depth = 1
             try:
                 yield
+            except sqlite3.Error as error:
+                # disk full, I/O error, a corrupt page met mid-operation: undone, and reported as
+                # the one error type every failed call raises
+                self._depth = 0
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise store_error(self.path, f"a write failed and was undone: {error}") from error
             except BaseException:
                 self._depth = 0
                 if conn.in_transaction:

@@ -324,3 +324,14 @@ def test_hot_queries_use_an_index(query, index):
     plan = " ".join(row[3] for row in store._db.conn.execute("EXPLAIN QUERY PLAN " + query))
     assert index in plan and "SCAN" not in plan.split(index)[0], plan
     store.close()
+
+
+def test_a_database_error_inside_an_operation_is_undone_and_reported_as_store_error():
+    store = SqliteEngineStore(":memory:")
+    with pytest.raises(ReceiptError) as caught:
+        with store.transaction():
+            store.add_user("alice")
+            store._db.conn.execute("INSERT INTO no_such_table VALUES (1)")
+    assert caught.value.code is ErrorCode.STORE_ERROR and ":memory:" in caught.value.message
+    assert store.user_ids() == [] and not store._db.conn.in_transaction
+    store.close()
