@@ -320,7 +320,10 @@ class Client:
 
     # ------------------------------------------------------------------ from the engine
     def receive_message(self, message: Message) -> None:
-        """The link delivered a message: cache it, then tell the handler."""
+        """The link delivered a message: cache it, then tell the handler (once per message:
+        after a crash the engine may send again what this client already holds)."""
+        if self.cache.get(message.message_id) is not None:
+            return
         self._cache_message(message)
         if message.conversation_type is ConversationType.GROUP:
             self._notify("on_group_message_received", [message], message.conversation_id)

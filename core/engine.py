@@ -465,12 +465,17 @@ class ReceiptEngine:
         return done
 
     def _deliver(self, client: Client, order: int, kind: str, ref: object) -> None:
+        """Hand one item to the client, then record that it arrived.
+
+        In that order: a crash between the two sends the item again on the next start (the
+        client drops a message it already holds) instead of losing it for good.
+        """
         user = client.user_id
         if kind == "event":
             assert isinstance(ref, OutboxEvent)
+            client.receive_event(ref)
             with self.store.transaction():
                 self.store.remove_outbox(user, order)
-            client.receive_event(ref)
             return
         record = self.store.get_message(int(ref))  # type: ignore[call-overload]
         if record is None:
@@ -478,12 +483,12 @@ class ReceiptEngine:
         key = record.conversation_key
         if self.store.delivered_seq(key, user) >= record.seq:
             return  # already delivered (a resend after reconnect): once each
+        client.receive_message(self._view(record, user))
         with self.store.transaction():
             self.store.save_delivered_seq(key, user, record.seq)
             if record.status in ACTIVE and self._eligible(record, user):
                 record.delivered += 1
                 self._settle(record, notify=self.delivered_status)
-        client.receive_message(self._view(record, user))
 
     def _expire_due(self) -> None:
         """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED."""

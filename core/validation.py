@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from core.enums import ConversationType
@@ -41,7 +42,7 @@ def check_ids(values: object, what: str) -> list[str]:
     ids = [check_id(v, what[:-1] if what.endswith("s") else what) for v in values]
     if not ids:
         raise invalid(f"{what} is empty: name at least one user")
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
     if duplicates:
         raise invalid(f"{what} names {', '.join(duplicates)} more than once")
     return ids
