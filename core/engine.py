@@ -273,16 +273,10 @@ class ReceiptEngine:
         now = self.clock.now()
         by_sender: dict[str, list[MessageReceiptInfo]] = {}
         with self.store.transaction():
-            ranges = ReadRanges(self.store.read_ranges(key, user))
+            self._record_reads(user, key, records, now)
             for record in records:
-                ranges.add(record.seq, self._gap_needs_read(record, user))
-                record.read += 1
-                record.read_time = now
-                self._settle(record, notify=False)
-                by_sender.setdefault(record.sender_user_id, []).append(
-                    self._sender_info(record, read_time=now)
-                )
-            self.store.save_read_ranges(key, user, ranges.as_list())
+                info = self._sender_info(record, read_time=now)
+                by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
                 self._emit(sender, OutboxEvent("message_receipt", tuple(infos)))
         self._kick()
@@ -315,13 +309,7 @@ class ReceiptEngine:
             return []
         now = self.clock.now()
         with self.store.transaction():
-            ranges = ReadRanges(self.store.read_ranges(key, user))
-            for record in covered:
-                ranges.add(record.seq, self._gap_needs_read(record, user))
-                record.read += 1
-                record.read_time = now
-                self._settle(record, notify=False)
-            self.store.save_read_ranges(key, user, ranges.as_list())
+            self._record_reads(user, key, covered, now)
             watermark = covered[-1]
             info = self._sender_info(watermark, read_time=now)
             self._emit(watermark.sender_user_id, OutboxEvent("conversation_receipt", (info,)))
@@ -521,6 +509,16 @@ class ReceiptEngine:
         self.store.save_message(record)
         if notify and record.status is not before:
             self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+
+    def _record_reads(self, user: str, key: str, records: list[MessageRecord], now: float) -> None:
+        """``user`` read these (already checked) records of one conversation: ranges and counts."""
+        ranges = ReadRanges(self.store.read_ranges(key, user))
+        for record in records:
+            ranges.add(record.seq, self._gap_needs_read(record, user))
+            record.read += 1
+            record.read_time = now
+            self._settle(record, notify=False)
+        self.store.save_read_ranges(key, user, ranges.as_list())
 
     def _unreadable_reason(self, record: MessageRecord | None, user: str, key: str) -> str | None:
         if record is None:
