@@ -22,4 +22,6 @@ def covered_by(font: QFont, text: str) -> bool:
 def test_chinese_and_emoji_are_covered_by_the_ui_font_chain(qapp) -> None:
     font = ui_font()
     for text, package in SAMPLES.items():
-        assert covered_by(font, text), f"no font in {font.families()} draws {text!r}: apt-get install {package}"
+        assert covered_by(font, text), (
+            f"no font in {font.families()} draws {text!r}: apt-get install {package}"
+        )
