@@ -78,4 +78,3 @@ async def play_demo_script(world: World, window: MainWindow) -> None:
     if bots:
         await _read(world, bots[0], DEFAULT_GROUP, GROUP, thanks.message_id)
     await world.engine.drain()
-    window.resync()  # the script acted on the clients directly, not through the panels

@@ -213,7 +213,6 @@ async def _play_headless(scenario: Scenario, out_dir: Path) -> tuple[PlayResult,
         await asyncio.sleep(0)
 
         async def screenshot(shot: str) -> None:
-            window.resync()
             await asyncio.sleep(0.05)  # let queued layouts and repaints run before grabbing
             out_dir.mkdir(parents=True, exist_ok=True)
             path = out_dir / f"{shot}.png"
@@ -233,11 +232,11 @@ async def _play_headless(scenario: Scenario, out_dir: Path) -> tuple[PlayResult,
 
 
 def follow_step(window: MainWindow, world: ScenarioWorld, scenario: Scenario, step: Step) -> None:
-    """Show, in each affected panel, the conversation the step acted on; then catch up.
+    """Show, in each affected panel, the conversation the step acted on.
 
-    The player calls clients directly, so the acting client's panel hears nothing of its own
-    action: ``resync`` makes every panel show what its client now holds. A send from an offline
-    client failed, so only the sender's panel turns to it.
+    The player calls clients directly; each panel mirrors its client's cache, so it already
+    holds the step's effect and only needs to show the right conversation. A send from an
+    offline client failed, so only the sender's panel turns to it.
     """
     sends = {s.action.name: s.action for s in scenario.steps if isinstance(s.action, Send) and s.action.name}
     views: list[tuple[str, str, ConversationType]] = []
@@ -274,7 +273,6 @@ def follow_step(window: MainWindow, world: ScenarioWorld, scenario: Scenario, st
                 panel.select_conversation(conversation, kind)
         except KeyError:
             pass  # no panel or no such conversation offered: leave the panel as it is
-    window.resync()
 
 
 # ------------------------------------------------------------------------------ paced, in a window

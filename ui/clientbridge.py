@@ -1,6 +1,11 @@
-"""The one object between a client (core) and its panel (Qt): it installs itself as the client's
-event handler and re-emits every callback as a Qt signal, and it wraps the client's calls, so
+"""The one object between a client (core) and its panel (Qt): it listens to the client's local
+cache and event handler and re-emits both as Qt signals, and it wraps the client's calls, so
 widgets never touch the client or the engine directly.
+
+The cache listener is what the panel's message list mirrors: it reports every write to the
+client's cache, whoever caused it (the panel, a script, the scenario player, an event). The
+handler's callbacks report only what *others* did; they feed the event log and the picker's
+"(n new)" counters.
 """
 
 from __future__ import annotations
@@ -13,7 +18,6 @@ import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
-from core.errors import ReceiptError
 from core.handler import EventHandler
 from core.messages import Message, TextMessage
 from core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
@@ -26,12 +30,9 @@ if TYPE_CHECKING:
 READ_BATCH_LIMIT = 10
 
 
-class _BridgeHandler(EventHandler):
-    """The client's event handler: forwards each callback to the bridge, if it still exists.
-
-    Holds the bridge weakly, so a removed panel's bridge can go away while the client (and the
-    engine's reference to this handler) lives on.
-    """
+class _WeakBridge:
+    """Holds the bridge weakly, so a removed panel's bridge can go away while the client (and
+    its references to the handler and listener) lives on; a dead bridge makes calls no-ops."""
 
     def __init__(self, bridge: ClientBridge) -> None:
         self._bridge = weakref.ref(bridge)
@@ -39,6 +40,22 @@ class _BridgeHandler(EventHandler):
     def _target(self) -> ClientBridge | None:
         bridge = self._bridge()
         return bridge if bridge is not None and shiboken6.isValid(bridge) else None
+
+
+class _BridgeCacheListener(_WeakBridge):
+    """The client's cache listener: forwards each cache write to the bridge."""
+
+    def message_cached(self, client: Client, message: Message) -> None:
+        if bridge := self._target():
+            bridge.messageCached.emit(message)
+
+    def receipt_info_cached(self, client: Client, info: MessageReceiptInfo) -> None:
+        if bridge := self._target():
+            bridge.receiptInfoCached.emit(info)
+
+
+class _BridgeHandler(_WeakBridge, EventHandler):
+    """The client's event handler: forwards each callback to the bridge, if it still exists."""
 
     def on_peer_message_received(self, client, messages, from_user_id) -> None:
         if bridge := self._target():
@@ -78,10 +95,13 @@ class ClientBridge(QObject):
         conversationMessageReceiptChanged(list): ``on_conversation_message_receipt_changed``
             (infos; each ``message_id`` is a read watermark).
         connectionStateChanged(ConnectionState): ``on_connection_state_changed``.
-        messagesSent(list): this client's own messages, from a send result (also a failed send's
-            copy), as models should show them.
-        receiptsRefreshed(list): receipt infos learnt from this client's own calls (its reads,
-            receipt queries), which no event reports.
+        messageCached(Message): the client wrote this copy of a message to its local cache: its
+            own send (also a failed one), its own read, a received message, a receipt event or
+            conversation watermark applied to it, a history refresh. Emitted synchronously, before
+            the handler signal of the same change, whoever caused it.
+        receiptInfoCached(MessageReceiptInfo): the client cached a receipt info (status and
+            counts) for one of its own messages: from its send, a receipt event, a conversation
+            watermark (one info per message it covers) or a receipt query.
         linkChanged(): ``set_online`` or ``set_latency`` changed the simulated link.
     """
 
@@ -91,8 +111,8 @@ class ClientBridge(QObject):
     messageReceiptChanged = Signal(list)
     conversationMessageReceiptChanged = Signal(list)
     connectionStateChanged = Signal(object)
-    messagesSent = Signal(list)
-    receiptsRefreshed = Signal(list)
+    messageCached = Signal(object)
+    receiptInfoCached = Signal(object)
     linkChanged = Signal()
 
     def __init__(self, client: Client, engine: ReceiptEngine, parent: QObject | None = None) -> None:
@@ -100,12 +120,17 @@ class ClientBridge(QObject):
         self._client = client
         self._engine = engine
         self._handler = _BridgeHandler(self)
+        self._cache_listener: _BridgeCacheListener | None = _BridgeCacheListener(self)
         client.event_handler = self._handler
+        client.add_cache_listener(self._cache_listener)
 
     def detach(self) -> None:
-        """Stop receiving the client's callbacks (its panel is going away)."""
+        """Stop receiving the client's callbacks and cache writes (its panel is going away)."""
         if self._client.event_handler is self._handler:
             self._client.event_handler = EventHandler()
+        if self._cache_listener is not None:
+            self._client.remove_cache_listener(self._cache_listener)
+            self._cache_listener = None
 
     def _event(self, name: str, **arguments: object) -> None:
         self.eventFired.emit(name, {"client": self._client.user_id, **arguments})
@@ -156,71 +181,47 @@ class ClientBridge(QObject):
     async def send_text(
         self, conversation_id: str, conversation_type: ConversationType, text: str, *, with_receipt: bool
     ) -> Message:
-        """Send ``text``; emits ``messagesSent`` with the sender's copy, also when the send failed
-        after being accepted (offline), then re-raises the ``ReceiptError``."""
-        try:
-            result = await self._client.send_message(
-                TextMessage(text),
-                conversation_id,
-                conversation_type,
-                MessageSendConfig(has_receipt=with_receipt),
-            )
-        except ReceiptError as error:
-            if error.failed_message is not None:
-                self.messagesSent.emit([error.failed_message])
-            raise
-        message = result.message
-        self.messagesSent.emit([message])
-        # A read may have raced the send result (zero latency): catch up from the cache.
-        known = self.cached_infos([message])
-        if known:
-            self.receiptsRefreshed.emit(known)
-        elif with_receipt and conversation_type == ConversationType.GROUP:
-            await self.refresh_receipts([message], conversation_id, conversation_type)
-        return message
+        """Send ``text`` and return the sender's copy; a ``ReceiptError`` propagates (a send that
+        failed after being accepted still left its FAILED copy in the cache, see
+        ``messageCached``)."""
+        result = await self._client.send_message(
+            TextMessage(text),
+            conversation_id,
+            conversation_type,
+            MessageSendConfig(has_receipt=with_receipt),
+        )
+        return result.message
 
     async def refresh_receipts(
         self, messages: Sequence[Message], conversation_id: str, conversation_type: ConversationType
     ) -> None:
-        """Ask the engine for the receipt counts of ``messages`` and emit ``receiptsRefreshed``."""
+        """Ask the engine for the receipt counts of ``messages``; the client caches what it
+        learns, which ``receiptInfoCached`` reports."""
         wanted = [m for m in messages if m.receipt_status not in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN)]
         for start in range(0, len(wanted), READ_BATCH_LIMIT):
-            result = await self._client.query_message_receipts_info(
+            await self._client.query_message_receipts_info(
                 wanted[start : start + READ_BATCH_LIMIT], conversation_id, conversation_type
             )
-            if result.infos:
-                self.receiptsRefreshed.emit(list(result.infos))
 
     async def read_messages(
         self, messages: Sequence[Message], conversation_id: str, conversation_type: ConversationType
     ) -> tuple[int, ...]:
-        """Send read receipts for ``messages`` (at most 10); emits ``receiptsRefreshed`` for the
-        ones read and returns the ids the engine refused."""
+        """Send read receipts for ``messages`` (at most 10); returns the ids the engine refused.
+        The copies read become DONE in the cache (``messageCached``)."""
         result = await self._client.send_message_receipts_read(
             list(messages), conversation_id, conversation_type
         )
-        refused = set(result.error_message_ids)
-        read = [
-            MessageReceiptInfo(conversation_id, conversation_type, m.message_id, ReceiptStatus.DONE)
-            for m in messages
-            if m.message_id not in refused
-        ]
-        if read:
-            self.receiptsRefreshed.emit(read)
         return tuple(result.error_message_ids)
 
     async def read_conversation(self, conversation_id: str, conversation_type: ConversationType) -> int:
-        """Mark the whole conversation read; emits ``receiptsRefreshed`` for the received messages
-        now DONE in the cache and returns how many there are."""
+        """Mark the whole conversation read; returns how many received messages of it are now
+        DONE in the cache (read by this call or before)."""
         await self._client.send_conversation_message_receipt_read(conversation_id, conversation_type)
-        done = [
-            MessageReceiptInfo(conversation_id, conversation_type, m.message_id, ReceiptStatus.DONE)
+        return sum(
+            1
             for m in self._client.cached_messages(conversation_id, conversation_type)
             if m.direction == MessageDirection.RECEIVE and m.receipt_status == ReceiptStatus.DONE
-        ]
-        if done:
-            self.receiptsRefreshed.emit(done)
-        return len(done)
+        )
 
     async def member_page(
         self, message: Message, group_id: str, *, read: bool, next_flag: int, count: int

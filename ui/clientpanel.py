@@ -1,9 +1,11 @@
 """One simulated client's panel: header (user, online switch, latency), conversation picker,
 conversation view, read actions, composer, status line and the client's event log.
 
-Everything the panel knows about its client comes from its ``ClientBridge``: signals feed the
-message model and the event log; the panel's actions are coroutines (``qasync.asyncSlot``) that
-await the bridge's calls and show any ``ReceiptError`` in the status line.
+Everything the panel knows about its client comes from its ``ClientBridge``: the client's cache
+writes keep the message model a mirror of the client's cache (whoever acted on the client), and
+the handler's callbacks feed the event log and the picker's "(n new)" counters. The panel's
+actions are coroutines (``qasync.asyncSlot``) that await the bridge's calls and show any
+``ReceiptError`` in the status line; their effect reaches the model through the cache too.
 """
 
 from __future__ import annotations
@@ -241,10 +243,8 @@ class ClientPanel(QFrame):
         bridge.eventFired.connect(self._log.append_event)
         bridge.peerMessagesReceived.connect(self._on_messages_received)
         bridge.groupMessagesReceived.connect(self._on_messages_received)
-        bridge.messageReceiptChanged.connect(self._model.apply_infos)
-        bridge.conversationMessageReceiptChanged.connect(self._on_conversation_read)
-        bridge.messagesSent.connect(self._on_messages_sent)
-        bridge.receiptsRefreshed.connect(self._model.apply_infos)
+        bridge.messageCached.connect(self._on_message_cached)
+        bridge.receiptInfoCached.connect(self._on_receipt_info_cached)
         bridge.connectionStateChanged.connect(self._refresh_link)
         bridge.linkChanged.connect(self._refresh_link)
 
@@ -309,17 +309,6 @@ class ClientPanel(QFrame):
         self._picker.blockSignals(False)
         if self.current_conversation() != current:
             self._on_conversation_picked()
-
-    def resync(self) -> None:
-        """Catch up with what was done on this client outside the panel (a script or the scenario
-        player calling the client directly): no event reports a client's own actions to itself."""
-        current = self.current_conversation()
-        if current is None:
-            return
-        cached = self._bridge.cached_messages(*current)
-        window = cached[-max(self._model.rowCount(), INITIAL_WINDOW) :]
-        self._model.sync(window, self._bridge.cached_infos(window))
-        self._update_actions()
 
     def show_status(self, text: str, severity: str = "info") -> None:
         self._status.setText(text)
@@ -414,7 +403,25 @@ class ClientPanel(QFrame):
 
     # --- bridge signals ---------------------------------------------------------------------------
 
+    def _on_message_cached(self, message: Message) -> None:
+        if not self._model.is_showing(message.conversation_id, ConversationType(message.conversation_type)):
+            return
+        following = self._view.is_at_bottom()
+        if self._model.upsert_message(message):
+            if message.direction == MessageDirection.SEND:
+                self._view.scrollToBottom()  # this client's own new message: show it
+                following = True
+            if following:
+                self._model.trim_oldest(MAX_WINDOW)
+        if self._view.selectionModel().hasSelection():
+            self._update_actions()  # a selected message may have become (un)readable
+
+    def _on_receipt_info_cached(self, info: MessageReceiptInfo) -> None:
+        self._model.apply_infos([info])
+
     def _on_messages_received(self, messages: list[Message], conversation_id: str) -> None:
+        """The picker side of a delivery (the model already has the message from the cache):
+        offer a new conversation, or count the message on a conversation not shown."""
         if not messages:
             return
         conversation_type = ConversationType(messages[0].conversation_type)
@@ -426,22 +433,9 @@ class ClientPanel(QFrame):
             self._picker.blockSignals(False)
             if self._picker.currentIndex() < 0:
                 self._picker.setCurrentIndex(0)
-        if self._model.is_showing(*key):
-            at_bottom = self._view.is_at_bottom()
-            self._model.add_messages(messages)
-            if at_bottom:
-                self._model.trim_oldest(MAX_WINDOW)
-        else:
+        if not self._model.is_showing(*key):
             self._unread[key] = (self._unread.get(key) or 0) + len(messages)
             self._update_picker_text(self._find_conversation(*key))
-
-    def _on_messages_sent(self, messages: list[Message]) -> None:
-        self._model.add_messages(messages)
-        self._view.scrollToBottom()
-
-    def _on_conversation_read(self, infos: list[MessageReceiptInfo]) -> None:
-        for info in infos:
-            self._model.apply_conversation_read(info)
 
     def _refresh_link(self, *_: object) -> None:
         online = self._bridge.online

@@ -8,6 +8,7 @@ the only widget that touches the engine (to log new clients in and put them in t
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Sequence
 
 import qasync
@@ -86,6 +87,9 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._clock_label = QLabel()
         self.statusBar().addPermanentWidget(self._clock_label)
+        # Whoever advances a virtual clock (the toolbar, a script, the scenario player), the label
+        # follows; a real clock never jumps. Weakly held: the clock outlives the window.
+        engine.clock.subscribe(_WeakClockListener(self))
 
         # Every initial panel offers every initial peer from the start, so each opens on a
         # one-to-one conversation rather than on whatever existed when it was created.
@@ -145,7 +149,6 @@ class MainWindow(QMainWindow):
             # Advance by a chosen amount; it replaces the one-day action (kept for automation).
             self.advance_action.setVisible(False)
             self.time_control = TimeControl(self._engine.clock)
-            self.time_control.advanced.connect(lambda _seconds: self._update_clock())
             toolbar.addWidget(self.time_control)
 
         spacer = QWidget()
@@ -219,12 +222,6 @@ class MainWindow(QMainWindow):
 
     def _peer_ids(self, extra: str) -> list[str]:
         return list(dict.fromkeys([*self._panels, *self._pending_peers, extra]))
-
-    def resync(self) -> None:
-        """Every panel catches up with actions taken on its client outside the UI."""
-        for panel in self._panels.values():
-            panel.resync()
-        self._update_clock()
 
     def _refresh_peers(self) -> None:
         users = list(dict.fromkeys([*self._panels, *self._pending_peers]))
@@ -323,5 +320,15 @@ class MainWindow(QMainWindow):
             return
         clock.advance(seconds)
         await self._engine.drain()
-        if shiboken6.isValid(self):
-            self._update_clock()
+
+
+class _WeakClockListener:
+    """Updates a window's clock label when the clock jumps, while the window exists."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = weakref.ref(window)
+
+    def __call__(self) -> None:
+        window = self._window()
+        if window is not None and shiboken6.isValid(window):
+            window._update_clock()

@@ -1,10 +1,11 @@
-"""The list model of one conversation as one client sees it: a window of its messages, oldest
-first, each with the receipt state last reported for it.
+"""The list model of one conversation as one client sees it: a window of the client's cached
+messages, oldest first, each with the receipt state and counts the client's cache holds.
 
-The model only translates what the client's bridge reports (new messages, receipt infos, a page of
-history) into ``beginInsertRows``/``dataChanged``. A receipt change emits ``dataChanged`` for
-exactly one row and only the ``RECEIPT_ROLES``, which ``MessageView`` repaints without re-laying
-out the list.
+The model mirrors the client's local cache: the panel feeds it every cache write its bridge
+reports (``upsert_message``, ``apply_infos``) and pages of history, and the model translates them
+into ``beginInsertRows``/``dataChanged``. It re-implements none of the client's receipt rules. A
+receipt change emits ``dataChanged`` for exactly one row and only the ``RECEIPT_ROLES``, which
+``MessageView`` repaints without re-laying out the list.
 """
 
 from __future__ import annotations
@@ -68,8 +69,8 @@ class _Row:
 class MessageListModel(QAbstractListModel):
     """Messages of one conversation, oldest first. ``conversation()`` says which one.
 
-    The model keeps no reference to a client or engine: ``set_conversation`` and the ``add_*`` /
-    ``apply_*`` methods are fed by the panel from its bridge's signals.
+    The model keeps no reference to a client or engine: ``set_conversation``, ``upsert_message``
+    and ``apply_infos`` are fed by the panel from its bridge's signals.
     """
 
     def __init__(self, parent=None) -> None:
@@ -172,29 +173,33 @@ class MessageListModel(QAbstractListModel):
         row = self._row_of.get(message_id)
         return QModelIndex() if row is None else self.index(row, 0)
 
+    def upsert_message(self, message: Message) -> bool:
+        """Mirror one cache write: a message of the shown conversation that is new gets a row
+        where its conversation sequence puts it (a failed send, which has none, goes last); a
+        known one replaces its row. A change of receipt status only is a ``dataChanged`` of that
+        row with the ``RECEIPT_ROLES`` only. Ignored: other conversations, and messages older than
+        the window's first row while older history is left out (paging brings them). Returns
+        whether a row was inserted."""
+        if not self._belongs(message):
+            return False
+        if row_key(message) in self._row_of:
+            self._replace(message)
+            return False
+        if self._before_window(message):
+            return False
+        position = self._position_for(message)
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, _Row(message))
+        if position == len(self._rows) - 1:
+            self._row_of[row_key(message)] = position
+        else:
+            self._reindex()
+        self.endInsertRows()
+        return True
+
     def add_messages(self, messages: Sequence[Message]) -> int:
-        """Insert messages of the shown conversation that are not in the model yet (messages of
-        other conversations are ignored), in arrival order at the end; a message whose
-        conversation sequence is older than the last row's (a send result that returns after the
-        peer's reply) goes where its sequence puts it. Returns how many rows were inserted."""
-        inserted = 0
-        for message in messages:
-            if not self._belongs(message):
-                continue
-            if row_key(message) in self._row_of:
-                # A known message again (a send result after its own event): refresh it only.
-                self._replace(message)
-                continue
-            position = self._position_for(message)
-            self.beginInsertRows(QModelIndex(), position, position)
-            self._rows.insert(position, _Row(message))
-            if position == len(self._rows) - 1:
-                self._row_of[row_key(message)] = position
-            else:
-                self._reindex()
-            self.endInsertRows()
-            inserted += 1
-        return inserted
+        """``upsert_message`` for each of ``messages``; returns how many rows were inserted."""
+        return sum(self.upsert_message(message) for message in messages)
 
     def prepend_history(self, messages: Sequence[Message]) -> int:
         """Insert a page of older history (oldest first) before the first row. Returns how many
@@ -221,29 +226,10 @@ class MessageListModel(QAbstractListModel):
         self.endRemoveRows()
         return excess
 
-    def sync(self, cached: Sequence[Message], infos: Iterable[MessageReceiptInfo] = ()) -> int:
-        """Reconcile with a window of the client's cache (oldest first): insert the messages the
-        model lacks where their sequence puts them, refresh receipt statuses that moved on, then
-        apply ``infos``. For actions taken on the client outside the UI (scripts, the scenario
-        player), which no event reports back to the acting client. Returns rows added."""
-        added = self.add_messages([m for m in cached if row_key(m) not in self._row_of])
-        for message in cached:
-            row_index = self._row_of.get(row_key(message))
-            if (
-                row_index is not None
-                and self._rows[row_index].message.receipt_status != message.receipt_status
-            ):
-                row = self._rows[row_index]
-                self._update_row(
-                    row_index, message.receipt_status, row.read_count or 0, row.unread_count or 0, None
-                )
-        self.apply_infos(infos)
-        return added
-
     def apply_infos(self, infos: Iterable[MessageReceiptInfo]) -> list[int]:
-        """Apply receipt infos (from events, queries or the client's cache) to the rows they name.
-        Each changed row gets its own ``dataChanged`` with the receipt roles only. Returns the
-        changed rows."""
+        """Apply receipt infos (the client's cached status and counts) to the rows they name.
+        Each changed row gets its own ``dataChanged`` with the receipt roles only; an info that
+        would move a row out of a final status is stale and ignored. Returns the changed rows."""
         changed = []
         for info in infos:
             if not self._conversation_matches(info.conversation_id, info.conversation_type):
@@ -255,35 +241,6 @@ class MessageListModel(QAbstractListModel):
                 row_index, info.status, info.read_member_count, info.unread_member_count, info
             ):
                 changed.append(row_index)
-        return changed
-
-    def apply_conversation_read(self, info: MessageReceiptInfo) -> list[int]:
-        """The peer read the conversation up to ``info.message_id`` (the watermark): our own
-        receipt messages up to it, by conversation sequence, are now DONE."""
-        if not self._conversation_matches(info.conversation_id, info.conversation_type):
-            return []
-        watermark_row = self._row_of.get(info.message_id)
-        if watermark_row is not None:
-            limit = self._rows[watermark_row].message.conversation_seq
-        else:
-            # The watermark message is outside the loaded window (or is the peer's): everything
-            # sent up to the engine's id order is covered.
-            limit = None
-        changed = []
-        for index, row in enumerate(self._rows):
-            message = row.message
-            covered = (
-                message.conversation_seq <= limit
-                if limit is not None
-                else 0 < message.message_id <= info.message_id
-            )
-            if (
-                covered
-                and message.direction == MessageDirection.SEND
-                and message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED)
-                and self._update_row(index, ReceiptStatus.DONE, 1, 0, None)
-            ):
-                changed.append(index)
         return changed
 
     # --- internals ----------------------------------------------------------------------------
@@ -316,16 +273,25 @@ class MessageListModel(QAbstractListModel):
         return True
 
     def _replace(self, message: Message) -> None:
-        row_index = self._row_of.get(row_key(message))
-        if row_index is None:
-            return
+        row_index = self._row_of[row_key(message)]
         current = self._rows[row_index].message
         if current.receipt_status in _FINAL and message.receipt_status != current.receipt_status:
+            return  # a late write (an event older than a query's answer) never moves a final status
+        if message == current:
             return
-        if message != current:
-            self._rows[row_index].message = message
-            index = self.index(row_index, 0)
-            self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
+        self._rows[row_index].message = message
+        receipt_only = dataclasses.replace(current, receipt_status=message.receipt_status) == message
+        index = self.index(row_index, 0)
+        # Anything besides the receipt (never seen in practice) may change the row's height.
+        self.dataChanged.emit(index, index, list(RECEIPT_ROLES) if receipt_only else [])
+
+    def _before_window(self, message: Message) -> bool:
+        """Whether ``message`` is older than the first row while older history is not loaded
+        (a history refresh of a page still being fetched, or of a trimmed row)."""
+        if not self._has_older or not message.conversation_seq:
+            return False
+        first = next((r.message.conversation_seq for r in self._rows if r.message.conversation_seq), None)
+        return first is not None and message.conversation_seq < first
 
     def _belongs(self, message: Message) -> bool:
         return self._conversation_matches(message.conversation_id, message.conversation_type)

@@ -7,7 +7,7 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
 
-from core import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from core import ConversationType, MessageDirection, MessageSendConfig, ReceiptStatus, SentStatus, TextMessage
 from ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
 from ui.memberlistdialog import MemberListDialog
 from ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
@@ -288,3 +288,27 @@ def test_add_and_remove_clients(make_harness) -> None:
     h.qtbot.waitUntil(lambda: not shiboken6.isValid(carol))
     assert [picker.itemData(i) for i in range(picker.count())] == ["bob", "team"]
     assert not remove.isEnabled()
+
+
+def test_actions_on_the_clients_themselves_reach_both_panels(make_harness) -> None:
+    """A script or the scenario player calls the clients directly: the panels mirror the caches,
+    so the sender's own send and the reader's own read show up with no call into the UI."""
+    h = make_harness()
+    alice, bob = h.clients["alice"], h.clients["bob"]
+    sent = h.run(alice.send_message(TextMessage("direct"), "bob", PEER, MessageSendConfig(has_receipt=True)))
+    h.drain()
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and rows(h, "bob") == 1)
+    assert h.panel("alice").model().message_at(0).message_id == sent.message.message_id
+    assert status_of(h, "alice", 0) == status_of(h, "bob", 0) == ReceiptStatus.PROCESSING
+
+    h.run(bob.send_message_receipts_read(bob.cached_messages("alice", PEER), "alice", PEER))
+    assert status_of(h, "bob", 0) == ReceiptStatus.DONE  # the reader's own read, at once
+    h.drain()
+    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+
+    h.run(alice.send_message(TextMessage("again"), "bob", PEER, MessageSendConfig(has_receipt=True)))
+    h.drain()
+    h.run(bob.send_conversation_message_receipt_read("alice", PEER))
+    h.drain()
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 2 and status_of(h, "alice", 1) == ReceiptStatus.DONE)
+    assert status_of(h, "bob", 1) == ReceiptStatus.DONE

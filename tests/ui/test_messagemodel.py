@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtCore import QModelIndex
 
 from core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
@@ -96,29 +98,29 @@ def test_a_late_message_goes_where_its_sequence_puts_it() -> None:
     assert [m.conversation_seq for m in model.messages()] == [1, 2, 3]
 
 
-def test_conversation_watermark_marks_own_messages_up_to_it() -> None:
+def test_upsert_mirrors_cache_writes_one_row_at_a_time(qtbot) -> None:
+    model = filled(3)
+    with qtbot.waitSignal(model.rowsInserted) as inserted:
+        assert model.upsert_message(message(4))
+    assert inserted.args[1:] == [3, 3]
+    with qtbot.waitSignal(model.dataChanged) as changed:
+        assert not model.upsert_message(dataclasses.replace(message(2), receipt_status=ReceiptStatus.DONE))
+    top_left, bottom_right, roles = changed.args
+    assert top_left.row() == bottom_right.row() == 1
+    assert set(roles) == set(RECEIPT_ROLES)  # status only: the view repaints, no re-layout
+    with qtbot.assertNotEmitted(model.dataChanged), qtbot.assertNotEmitted(model.rowsInserted):
+        model.upsert_message(dataclasses.replace(message(2), receipt_status=ReceiptStatus.DONE))  # same
+        model.upsert_message(message(2))  # a late write never moves a final status back
+        model.upsert_message(dataclasses.replace(message(5), conversation_id="other"))  # elsewhere
+    assert model.data(model.index(1, 0), ReceiptStatusRole) == ReceiptStatus.DONE
+
+
+def test_upsert_leaves_messages_before_the_window_to_paging() -> None:
     model = MessageListModel()
-    peer = ConversationType.PEER
-    sent = [
-        TextMessage(
-            f"m{s}",
-            message_id=s,
-            conversation_id="bob",
-            conversation_type=peer,
-            conversation_seq=s,
-            direction=MessageDirection.SEND,
-            receipt_status=ReceiptStatus.PROCESSING,
-        )
-        for s in (1, 2, 3)
-    ]
-    model.set_conversation("bob", peer, sent)
-    changed = model.apply_conversation_read(MessageReceiptInfo("bob", peer, 2, ReceiptStatus.DONE))
-    assert changed == [0, 1]
-    assert [model.data(model.index(r, 0), ReceiptStatusRole) for r in range(3)] == [
-        ReceiptStatus.DONE,
-        ReceiptStatus.DONE,
-        ReceiptStatus.PROCESSING,
-    ]
+    model.set_conversation("team", GROUP, [message(5), message(6)], has_older=True)
+    assert not model.upsert_message(message(3))  # a history refresh of a page not loaded yet
+    assert model.prepend_history([message(3), message(4)]) == 2
+    assert [m.conversation_seq for m in model.messages()] == [3, 4, 5, 6]
 
 
 def test_trim_keeps_a_window_and_marks_older_history() -> None:

@@ -22,7 +22,6 @@ def send(h, sender: str, text: str, to: str, kind=PEER, receipt: bool = True):
         client.send_message(TextMessage(text), to, kind, MessageSendConfig(has_receipt=receipt))
     ).message
     h.drain()
-    h.window.resync()  # sent on the client directly: no event tells the sender's own panel
     return message
 
 
@@ -53,7 +52,6 @@ def peer_story(h) -> None:
         pass
     h.clients["alice"].set_online(True)
     h.drain()
-    h.window.resync()
 
 
 def test_peer_states_light(make_harness) -> None:
@@ -79,7 +77,6 @@ def test_peer_states_dark(make_harness) -> None:
 def test_delivered_and_expired(make_harness) -> None:
     h = make_harness(delivered_status=True)
     send(h, "alice", "Delivered, not read yet", "bob")
-    h.window.resync()
     assert statuses(h, "alice") == [ReceiptStatus.DELIVERED]
     h.engine.receipt_lifetime = timedelta(days=7)
     h.clients["bob"].set_online(False)
@@ -101,7 +98,6 @@ def test_group_half_read_and_member_dialog(make_harness) -> None:
     everyone = send(h, "alice", "Lunch order closes at 11:30", "team", GROUP)
     for reader in ("bob", "mia", "noah", "olivia"):
         read(h, reader, "team", GROUP, everyone.message_id)
-    h.window.resync()
     h.qtbot.waitUntil(lambda: statuses(h, "alice") == [ReceiptStatus.PROCESSING, ReceiptStatus.DONE])
     save_screenshot(h.window, "group_half_read")
 

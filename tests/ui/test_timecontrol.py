@@ -35,7 +35,6 @@ def test_advancing_expires_an_unread_receipt_and_updates_the_clock(make_harness)
         h.clients["alice"].send_message(TextMessage("hi"), "bob", PEER, MessageSendConfig(has_receipt=True))
     )
     h.drain()
-    h.window.resync()
     model = h.panel("alice").model()
     assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.PROCESSING
     time_control = control(h)
