@@ -55,20 +55,44 @@ def build_parser() -> argparse.ArgumentParser:
         prog="readtick",
         description="Simulated chat clients side by side, exchanging messages with read receipts.",
     )
-    parser.add_argument("--clients", type=_client_count, default=2, metavar="N",
-                        help=f"clients with a panel, {MIN_CLIENTS}-{MAX_CLIENTS} (default 2: alice and bob)")
-    parser.add_argument("--group-size", type=_group_size, default=None, metavar="M",
-                        help=f"members of the group {DEFAULT_GROUP!r}: the panel clients plus bots "
-                             "without a panel (default: clients + 3 with bot readers, else clients)")
-    parser.add_argument("--bot-readers", action=argparse.BooleanOptionalAction, default=True,
-                        help="bots read receipt messages after a short random delay (default on)")
+    parser.add_argument(
+        "--clients",
+        type=_client_count,
+        default=2,
+        metavar="N",
+        help=f"clients with a panel, {MIN_CLIENTS}-{MAX_CLIENTS} (default 2: alice and bob)",
+    )
+    parser.add_argument(
+        "--group-size",
+        type=_group_size,
+        default=None,
+        metavar="M",
+        help=f"members of the group {DEFAULT_GROUP!r}: the panel clients plus bots "
+        "without a panel (default: clients + 3 with bot readers, else clients)",
+    )
+    parser.add_argument(
+        "--bot-readers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="bots read receipt messages after a short random delay (default on)",
+    )
     parser.add_argument("--theme", choices=("light", "dark"), default="light", help="colour theme")
-    parser.add_argument("--virtual-clock", action="store_true",
-                        help="run on a virtual clock with an 'advance' control (to watch receipts expire)")
-    parser.add_argument("--delivered-status", action="store_true",
-                        help="report DELIVERED (two grey ticks) once every reader's client has a message")
-    parser.add_argument("--screenshot", type=Path, metavar="PATH",
-                        help="render the window offscreen after a short built-in script, save a PNG, exit")
+    parser.add_argument(
+        "--virtual-clock",
+        action="store_true",
+        help="run on a virtual clock with an 'advance' control (to watch receipts expire)",
+    )
+    parser.add_argument(
+        "--delivered-status",
+        action="store_true",
+        help="report DELIVERED (two grey ticks) once every reader's client has a message",
+    )
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="PATH",
+        help="render the window offscreen after a short built-in script, save a PNG, exit",
+    )
     headless.add_arguments(parser)  # --scenario, --headless, --out, --speed, --gallery
     return parser
 
