@@ -236,11 +236,10 @@ SHEET_BACKGROUND = "#ffffff"
 SHEET_TEXT = "#1f2328"
 NOTE_TEXT = {"light": "#8a5a00", "dark": "#e3b341"}
 #: Incoming cells that need a word of explanation next to the bubble: states a receiver's copy
-#: never has, and one the delegate does not mark.
+#: never has.
 RECEIVER_NOTES = {
     ReceiptStatus.DELIVERED: "not a receiver state:\nsender's view only",
     ReceiptStatus.FAILED: "not a receiver state:\na failed send reaches nobody",
-    ReceiptStatus.EXPIRED: "painted like NONE:\nno incoming expired mark",
 }
 
 

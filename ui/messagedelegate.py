@@ -1,6 +1,7 @@
 """Paints one message as a chat bubble: outgoing on the right, incoming on the left, the sender's
 name in groups, the text, and a footer with the time and the receipt (ticks, "n unread",
-"read by all", or the "awaiting your read" dot of incoming receipt messages).
+"read by all", or on incoming receipt messages the "awaiting your read" dot, "read", or the faded
+clock of an expired receipt).
 
 ``layout`` computes every rectangle once, for ``sizeHint``, ``paint`` and hit-testing alike, so
 a click on the receipt marker lands where the marker was drawn. A row's height never depends on
@@ -44,6 +45,8 @@ FOOTER_GAP = 4.0
 FOOTER_SPACING = 6.0
 
 AWAITING_READ_LABEL = "tap to read"
+#: Caption of an incoming message whose receipt expired before it was read (with the clock mark).
+INCOMING_EXPIRED_LABEL = "expired"
 
 
 def format_time(timestamp: float) -> str:
@@ -176,9 +179,14 @@ class MessageDelegate(QStyledItemDelegate):
             caption_text = AWAITING_READ_LABEL
         elif not outgoing and message.receipt_status == ReceiptStatus.DONE:
             caption_text = "read"
+        # An incoming receipt that expired unread is marked like an outgoing one: a receiver must
+        # be able to tell it from a message that never asked for a receipt.
+        incoming_expired = not outgoing and message.receipt_status == ReceiptStatus.EXPIRED
+        if incoming_expired:
+            caption_text = INCOMING_EXPIRED_LABEL
         time_w = self._small_metrics.horizontalAdvance(time_text)
         caption_w = self._small_metrics.horizontalAdvance(caption_text) if caption_text else 0.0
-        show_mark = (outgoing and has_mark(message.receipt_status)) or awaiting
+        show_mark = (outgoing and has_mark(message.receipt_status)) or awaiting or incoming_expired
         mark_w = MARK_SIZE.width() if show_mark else 0.0
         footer_h = max(self._small_metrics.height(), MARK_SIZE.height())
         parts = [w for w in (caption_w, time_w) if w] + ([mark_w] if mark_w else [])
@@ -202,7 +210,8 @@ class MessageDelegate(QStyledItemDelegate):
         footer = QRectF(inner_left, y, content_w, footer_h)
 
         # Footer parts, right-aligned: [caption] [time] [mark] for outgoing messages,
-        # [dot] [caption] [time] for incoming ones (the dot leads, it is the call to action).
+        # [dot] [caption] [time] for incoming ones (the dot leads, it is the call to action; the
+        # expired clock takes the dot's place).
         x = footer.right()
         caption_rect = mark_rect = marker = None
         if outgoing:
@@ -317,7 +326,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(color)
             painter.drawText(geometry.caption, centre, geometry.caption_text)
         if geometry.mark is not None:
-            if geometry.outgoing:
+            if geometry.outgoing or message.receipt_status == ReceiptStatus.EXPIRED:
                 paint_receipt_mark(painter, geometry.mark, message.receipt_status, theme)
             else:
                 paint_awaiting_read(painter, geometry.mark, theme)

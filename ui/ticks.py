@@ -75,7 +75,8 @@ def has_mark(status: ReceiptStatus) -> bool:
 
 
 def paint_receipt_mark(painter: QPainter, rect: QRectF, status: ReceiptStatus, theme: Theme) -> None:
-    """Paint the mark for an outgoing message's ``status``, centred in ``rect``."""
+    """Paint the mark for an outgoing message's ``status``, centred in ``rect`` (the EXPIRED
+    clock marks incoming messages too)."""
     if not has_mark(status):
         return
     painter.save()
