@@ -1,5 +1,6 @@
 """The read / unread member lists of one of the user's own group messages, side by side, each
 paged through the SDK's member-list calls ("Load more" while the last page said there is more).
+While open, a new receipt info for the message (someone read it) reloads the first page of each.
 
 The dialog is non-modal (``show()``): ``exec()`` would block inside a coroutine on the qasync loop.
 """
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import ReceiptError
 from core.messages import Message
+from core.results import MessageReceiptInfo
 from ui.avatar import avatar_icon
 from ui.clientbridge import ClientBridge
 from ui.messagedelegate import format_time
@@ -54,8 +56,17 @@ class _MemberColumn(QWidget):
         self.finished = False
         self.loading = False
         self.pages = 0
+        #: Bumped by every request; a page whose request was superseded (a reload) is dropped.
+        self.request = 0
 
-    def add_page(self, users: list[str], next_flag: int, expected_total: int | None) -> None:
+    def add_page(
+        self, users: list[str], next_flag: int, expected_total: int | None, *, first: bool = False
+    ) -> None:
+        """Append a page, or with ``first`` replace the list by it (the old rows stay on screen
+        until the new page is there, so a reload does not flicker)."""
+        if first:
+            self.list.clear()
+            self.pages = 0
         for user in users:
             QListWidgetItem(avatar_icon(user), user, self.list)
         self.pages += 1
@@ -75,7 +86,8 @@ class MemberListDialog(QDialog):
     """Who read, and who has not yet read, one group message (object name ``memberListDialog``).
 
     Inside: ``readMemberList``/``unreadMemberList`` (QListWidget) and
-    ``loadMoreReadButton``/``loadMoreUnreadButton``; ``memberListStatus`` shows errors.
+    ``loadMoreReadButton``/``loadMoreUnreadButton``; ``memberListStatus`` shows errors. Follows
+    the bridge's ``receiptInfoCached`` for its message while open (``reload``).
     """
 
     def __init__(
@@ -130,6 +142,8 @@ class MemberListDialog(QDialog):
         layout.addWidget(self._status)
         layout.addWidget(buttons)
 
+        bridge.receiptInfoCached.connect(self._on_receipt_info_cached)
+
     def column(self, read: bool) -> _MemberColumn:
         return self._read if read else self._unread
 
@@ -137,6 +151,19 @@ class MemberListDialog(QDialog):
         """Load the first page of both lists."""
         self.load_more_read()
         self.load_more_unread()
+
+    def _on_receipt_info_cached(self, info: MessageReceiptInfo) -> None:
+        if info.message_id != self._message.message_id or info.conversation_id != self._group_id:
+            return
+        self._totals = {True: info.read_member_count, False: info.unread_member_count}
+        self.reload()
+
+    @qasync.asyncSlot()
+    async def reload(self) -> None:
+        """Fetch the first page of both lists again (the counts moved); pages loaded beyond it
+        are dropped, "Load more" brings them back."""
+        await self._load(read=True, first=True)
+        await self._load(read=False, first=True)
 
     @qasync.asyncSlot()
     async def load_more_read(self) -> None:
@@ -146,30 +173,36 @@ class MemberListDialog(QDialog):
     async def load_more_unread(self) -> None:
         await self._load(read=False)
 
-    async def _load(self, *, read: bool) -> None:
+    async def _load(self, *, read: bool, first: bool = False) -> None:
         column = self.column(read)
-        if column.loading or column.finished:
+        if not first and (column.loading or column.finished):
             return
+        column.request += 1
+        request = column.request
         column.loading = True
         column.more.setEnabled(False)
-        column.more.setText("Loading…")
+        if not first:
+            column.more.setText("Loading…")
         try:
             users, next_flag = await self._bridge.member_page(
-                self._message, self._group_id, read=read, next_flag=column.next_flag, count=self._page_size
+                self._message,
+                self._group_id,
+                read=read,
+                next_flag=0 if first else column.next_flag,
+                count=self._page_size,
             )
         except ReceiptError as error:
-            if not shiboken6.isValid(self):
-                return  # closed while the page was on its way
+            if not shiboken6.isValid(self) or column.request != request:
+                return  # closed, or superseded by a reload, while the page was on its way
+            column.loading = False
             self._status.setText(f"Could not load the {column.title.lower()} list: {error.message}")
             column.more.setEnabled(True)
             column.more.setText("Retry")
             return
-        finally:
-            if shiboken6.isValid(self):
-                column.loading = False
-        if not shiboken6.isValid(self):
+        if not shiboken6.isValid(self) or column.request != request:
             return
-        column.add_page(users, next_flag, self._totals[read])
+        column.loading = False
+        column.add_page(users, next_flag, self._totals[read], first=first)
 
 
 def _short(text: str, limit: int = 60) -> str:

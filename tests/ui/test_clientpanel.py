@@ -312,3 +312,26 @@ def test_actions_on_the_clients_themselves_reach_both_panels(make_harness) -> No
     h.drain()
     h.qtbot.waitUntil(lambda: rows(h, "alice") == 2 and status_of(h, "alice", 1) == ReceiptStatus.DONE)
     assert status_of(h, "bob", 1) == ReceiptStatus.DONE
+
+
+def test_open_member_list_follows_new_reads(make_harness) -> None:
+    h = make_harness(group_extra=("mia", "noah", "olivia"))
+    h.open("alice", "team", GROUP)
+    type_and_send(h, "alice", "read me")
+    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    h.panel("alice").member_page_size = 2
+    click_marker(h, "alice", 0)
+    dialog = h.panel("alice").findChild(MemberListDialog, "memberListDialog")
+    read_list, unread_list = dialog.column(True).list, dialog.column(False).list
+    names = lambda widget: [widget.item(i).text() for i in range(widget.count())]  # noqa: E731
+    h.qtbot.waitUntil(lambda: names(read_list) == ["nobody"] and unread_list.count() == 2)
+
+    mia = h.clients["mia"]
+    h.run(mia.send_message_receipts_read(mia.cached_messages("team", GROUP), "team", GROUP))
+    h.drain()  # alice's client caches the new counts: the open dialog reloads by itself
+    h.qtbot.waitUntil(lambda: names(read_list) == ["mia"])
+    assert dialog.isVisible() and not dialog.isModal()
+    assert dialog.column(True).label.text() == "READ · 1 of 1"
+    assert dialog.column(False).label.text() == "UNREAD · 2 of 3"
+    assert dialog.findChild(QPushButton, "loadMoreUnreadButton").isEnabled()
+    dialog.close()
