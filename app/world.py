@@ -1,14 +1,25 @@
-"""What a run starts with: the engine, the clients with panels, the default group and its bots."""
+"""What a run starts with: the engine, the clients with panels, the default group and its bots.
+
+Given a store that already holds a world (a data directory opened again), the default group is
+reused (only members it lacks are added) and each panel client reopens its local cache, so the
+panels come back with their history, receipt statuses and counts.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.bots import BotReader, bot_names
 from core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
+from core.localcache import LocalCache
+from core.store import EngineStore
 from ui.mainwindow import CLIENT_NAMES
 
 DEFAULT_GROUP = "team"
+
+CacheFactory = Callable[[str], "LocalCache | None"]
+"""``cache_for(user_id)``: the local cache a panel client opens (None: a fresh one in memory)."""
 
 
 @dataclass
@@ -17,10 +28,21 @@ class World:
     clients: list[Client]
     bots: list[Client] = field(default_factory=list)
     bot_handler: BotReader | None = None
+    stopped: bool = False
 
     def stop(self) -> None:
+        """Cancel the bots' pending reads, close every client's cache, then the engine (and its
+        store). Safe to call more than once."""
+        if self.stopped:
+            return
+        self.stopped = True
         if self.bot_handler is not None:
             self.bot_handler.cancel()
+        try:
+            for client in (*self.clients, *self.bots):
+                client.cache.close()
+        finally:
+            self.engine.close()
 
 
 async def build_world(
@@ -32,27 +54,53 @@ async def build_world(
     clock_start: float | None = None,
     delivered_status: bool = False,
     group_id: str = DEFAULT_GROUP,
+    store: EngineStore | None = None,
+    cache_for: CacheFactory | None = None,
 ) -> World:
-    """Log in ``clients`` panel users and create ``group_id`` with ``group_size`` members: the
+    """Log in ``clients`` panel users and make sure ``group_id`` has ``group_size`` members: the
     panel users plus bots. Bots read after a random delay when ``bot_readers`` is on; off, they
-    are silent members (their "unread" never goes away)."""
+    are silent members (their "unread" never goes away).
+
+    ``store`` is the engine's store (in memory if None); the world owns it from here on, and
+    closes it on ``stop()`` or if building fails. A group that already exists in it is kept, and
+    only the members it lacks are added (they count for messages sent from now on). ``cache_for``
+    gives each panel client its local cache; bots always keep theirs in memory (a file per bot
+    would cost a commit per bot per group message).
+    """
     if group_size is None:
         group_size = clients + (3 if bot_readers else 0)
-    clock: Clock = VirtualClock(start=clock_start or 0.0) if virtual_clock else RealClock()
-    engine = ReceiptEngine(clock=clock, delivered_status=delivered_status)
     users = list(CLIENT_NAMES[:clients])
     bots = bot_names(max(0, group_size - clients), taken=users)
-    engine.create_group(group_id, [*users, *bots])
-    panel_clients = []
-    for user_id in users:
-        client = Client(engine, user_id)
-        await client.login()
-        panel_clients.append(client)
-    handler = BotReader(enabled=bot_readers)
-    bot_clients = []
-    for user_id in bots:
-        bot = Client(engine, user_id)
-        bot.event_handler = handler
-        await bot.login()
-        bot_clients.append(bot)
+    caches: dict[str, LocalCache | None] = {}
+    clock: Clock = VirtualClock(start=clock_start or 0.0) if virtual_clock else RealClock()
+    engine = ReceiptEngine(clock=clock, store=store, delivered_status=delivered_status)
+    try:
+        # Every cache first: a file that cannot be opened stops the run before anything is written.
+        for user_id in users:
+            caches[user_id] = cache_for(user_id) if cache_for is not None else None
+        if group_id in engine.group_ids():
+            present = set(engine.group_members(group_id))
+            missing = [u for u in (*users, *bots) if u not in present]
+            if missing:
+                engine.add_group_members(group_id, missing)
+        else:
+            engine.create_group(group_id, [*users, *bots])
+        panel_clients = []
+        for user_id in users:
+            client = Client(engine, user_id, cache=caches[user_id])
+            await client.login()
+            panel_clients.append(client)
+        handler = BotReader(enabled=bot_readers)
+        bot_clients = []
+        for user_id in bots:
+            bot = Client(engine, user_id)
+            bot.event_handler = handler
+            await bot.login()
+            bot_clients.append(bot)
+    except BaseException:
+        for cache in caches.values():
+            if cache is not None:
+                cache.close()
+        engine.close()
+        raise
     return World(engine, panel_clients, bot_clients, handler)
