@@ -1,0 +1,189 @@
+"""The interactive demo's data directory while it runs: one instance at a time, the engine store
+opened, one client cache per panel user, and a one-line explanation when any of it fails.
+
+Order matters: the lock is taken before ``--reset`` deletes anything (never under a running
+instance) and before any file is opened; the engine store is opened before Qt starts, so a bad
+file is reported without a window flashing up. Nothing here writes to a file it refused.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO
+
+from app.datadir import (
+    client_cache_path,
+    confirm_and_reset,
+    engine_store_path,
+    open_client_cache,
+    open_engine_store,
+    readtick_files,
+)
+from core import ErrorCode, ReceiptError
+from core.localcache import LocalCache
+from core.sqlitestore import SqliteEngineStore
+
+LOCK_FILE = "readtick.lock"
+
+
+class PersistenceError(Exception):
+    """The data directory cannot be used; ``str(error)`` is the one line to show the user."""
+
+
+class DataDirBusy(PersistenceError):
+    """Another readtick holds the data directory's lock."""
+
+
+class DataDirLock:
+    """An advisory, exclusive lock on ``<data dir>/readtick.lock`` for as long as it is held.
+
+    POSIX: ``fcntl.flock`` (released by the OS if the process dies, so a crash never leaves a
+    stale lock). Windows: ``msvcrt.locking`` on the file's first byte. Where neither works (no
+    such module, or a file system without locks) the lock is not enforced: ``enforced`` is False.
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = Path(data_dir) / LOCK_FILE
+        self.enforced = False
+        self._file: IO[str] | None = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+        try:
+            self.enforced = self._acquire(self._file)
+        except BlockingIOError:
+            holder = self._holder()
+            self._file.close()
+            self._file = None
+            raise DataDirBusy(
+                f"readtick: {data_dir} is in use by another readtick{holder} (lock file {self.path}); "
+                "close that one first, or run this one with `--data-dir OTHER_DIR` or `--no-persist`"
+            ) from None
+        except BaseException:
+            self._file.close()
+            self._file = None
+            raise
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(f"{os.getpid()}\n")
+        self._file.flush()
+
+    @staticmethod
+    def _acquire(file: IO[str]) -> bool:
+        try:
+            import fcntl
+        except ImportError:
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise
+            except OSError:
+                return False  # e.g. a network file system without flock: run unguarded
+            return True
+        try:
+            import msvcrt
+        except ImportError:
+            return False
+        try:
+            file.seek(0)
+            msvcrt.locking(file.fileno(), msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
+        except OSError:
+            raise BlockingIOError("locked") from None
+        return True
+
+    def _holder(self) -> str:
+        try:
+            pid = self.path.read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+        return f" (pid {pid})" if pid.isdigit() else ""
+
+    def release(self) -> None:
+        """Let go of the lock (the lock file stays: deleting it would race another instance)."""
+        if self._file is not None:
+            self._file.close()  # closing the descriptor releases flock and msvcrt locks
+            self._file = None
+
+
+class Persistence:
+    """An open, locked data directory: its engine store and a cache factory for panel clients.
+
+    The engine store is handed to ``build_world`` (the world's engine closes it); ``release``
+    lets go of the lock once the world has stopped.
+    """
+
+    def __init__(self, data_dir: Path, lock: DataDirLock, store: SqliteEngineStore) -> None:
+        self.data_dir = data_dir
+        self.lock = lock
+        self.store = store
+
+    def cache_for(self, user_id: str) -> LocalCache:
+        """The file-backed local cache of ``user_id``'s client; ``PersistenceError`` if unusable."""
+        try:
+            return open_client_cache(self.data_dir, user_id)
+        except ReceiptError as error:
+            raise PersistenceError(
+                store_error_line(self.data_dir, client_cache_path(self.data_dir, user_id), error)
+            ) from None
+
+    def release(self) -> None:
+        """Close the engine store if the world never did (closing twice is harmless), then
+        let go of the lock."""
+        try:
+            self.store.close()
+        finally:
+            self.lock.release()
+
+
+def open_persistence(
+    data_dir: Path,
+    *,
+    reset: bool = False,
+    assume_yes: bool = False,
+    say: Callable[[str], None] = print,
+) -> Persistence:
+    """Lock ``data_dir`` (creating it), reset it if asked (confirmed), open the engine store.
+
+    Raises ``DataDirBusy`` if another instance has it, ``PersistenceError`` (message ready for
+    stderr) if it cannot be created, the reset was not confirmed, or the store is unusable.
+    """
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        lock = DataDirLock(data_dir)
+    except OSError as error:
+        raise PersistenceError(
+            f"readtick: cannot use {data_dir} as the data directory: {error.strerror or error}; "
+            "pick another with `--data-dir DIR`, or run with `--no-persist`"
+        ) from None
+    try:
+        if reset and not confirm_and_reset(data_dir, assume_yes=assume_yes, say=say):
+            raise PersistenceError(f"readtick: {data_dir} was not reset, so nothing was started")
+        try:
+            store = open_engine_store(data_dir)
+        except ReceiptError as error:
+            raise PersistenceError(store_error_line(data_dir, engine_store_path(data_dir), error)) from None
+    except BaseException:
+        lock.release()
+        raise
+    return Persistence(data_dir, lock, store)
+
+
+def store_error_line(data_dir: Path, path: Path, error: ReceiptError) -> str:
+    """One line for a file of ``data_dir`` that readtick refused: which file, why, the ways out."""
+    reason = " ".join(error.message.split())  # "<file>: <why>", on one line whatever SQLite said
+    if str(path) not in reason:
+        reason = f"{path}: {reason}"
+    if error.code is not ErrorCode.STORE_ERROR:
+        return f"readtick: {reason}"
+    if path.resolve() in {p.resolve() for p in readtick_files(data_dir)}:
+        way_out = (
+            f"`readtick --reset` starts afresh (deletes readtick's files in {data_dir}), "
+            "or `--data-dir OTHER_DIR` uses another directory"
+        )
+    else:
+        way_out = (
+            "`--reset` will not delete a file that is not readtick's: move it away, "
+            "or use another directory with `--data-dir OTHER_DIR`"
+        )
+    return f"readtick: {reason} [STORE_ERROR {int(error.code)}] Way out: {way_out}."
