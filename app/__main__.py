@@ -16,10 +16,14 @@ import traceback
 from pathlib import Path
 
 from app import headless
+from app.datadir import default_data_dir
+from app.persistence import Persistence, PersistenceError, open_persistence
 from app.world import DEFAULT_GROUP, build_world
 
 EXIT_OK = 0
 EXIT_NO_DISPLAY = 2
+EXIT_DATA_DIR = 2  # the data directory is unusable, in use, or its reset was not confirmed
+MEMORY = ":memory:"
 MIN_CLIENTS, MAX_CLIENTS = 2, 8
 MAX_GROUP_SIZE = 1000
 
@@ -94,7 +98,57 @@ def build_parser() -> argparse.ArgumentParser:
         help="render the window offscreen after a short built-in script, save a PNG, exit",
     )
     headless.add_arguments(parser)  # --scenario, --headless, --out, --speed, --gallery
+    _add_data_arguments(parser)
     return parser
+
+
+def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the interactive demo keeps its data (scenarios, --gallery, --screenshot: in memory)."""
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"keep the demo's data in DIR (default {default_data_dir()}); {MEMORY!r} keeps it in memory",
+    )
+    parser.add_argument(
+        "--no-persist",
+        action="store_true",
+        help="keep everything in memory: nothing is read or written on disk",
+    )
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="delete readtick's files in the data directory first (asks on a terminal)",
+    )
+    parser.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
+    # for tests and checks: exit once the window is up (saving a PNG of it if given a path)
+    parser.add_argument("--exit-after-start", nargs="?", const=True, type=Path, help=argparse.SUPPRESS)
+
+
+def _data_dir(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path | None:
+    """The data directory of this run, None for in memory; refuses options that do not fit."""
+    in_memory_modes = [
+        flag
+        for flag, on in (
+            ("--screenshot", args.screenshot is not None),
+            ("--gallery", args.gallery is not None),
+            ("--headless", args.headless),
+            ("--scenario", args.scenario is not None),
+        )
+        if on
+    ]
+    given_dir = args.data_dir not in (None, MEMORY)
+    if in_memory_modes and (given_dir or args.reset):
+        parser.error(
+            f"{in_memory_modes[0]} always runs in memory (reproducibly); "
+            "--data-dir and --reset apply to the interactive demo only"
+        )
+    if args.no_persist and given_dir:
+        parser.error("--no-persist and --data-dir DIR contradict each other")
+    if in_memory_modes or args.no_persist or args.data_dir == MEMORY:
+        if args.reset:
+            parser.error("--reset needs a data directory; this run keeps everything in memory")
+        return None
+    return Path(args.data_dir).expanduser() if args.data_dir else default_data_dir()
 
 
 def has_display(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool:
@@ -102,9 +156,15 @@ def has_display(environ: os._Environ[str] | dict[str, str] = os.environ) -> bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    data_dir = _data_dir(parser, args)
     if headless.wants_this_module(args, has_display()):
         # scenarios, the gallery, and the no-display fallback (the demo scenario, headless)
+        if data_dir is not None and (args.data_dir or args.reset):
+            print(
+                f"readtick: no display, so {data_dir} is left as it is (not read or reset)", file=sys.stderr
+            )
         return headless.run(args, has_display())
     if args.screenshot is not None:
         # A headless picture: the same pixels whatever display the caller has.
@@ -113,6 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         print(NO_DISPLAY_MESSAGE, file=sys.stderr)
         return EXIT_NO_DISPLAY
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    persistence = None
+    if data_dir is not None:  # before Qt: a bad or busy data directory is one line, no window
+        try:
+            persistence = open_persistence(data_dir, reset=args.reset, assume_yes=args.yes)
+        except PersistenceError as error:
+            print(error, file=sys.stderr)
+            return EXIT_DATA_DIR
 
     import qasync
     from PySide6.QtWidgets import QApplication
@@ -127,12 +194,14 @@ def main(argv: list[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     try:
         with loop:
-            return loop.run_until_complete(_run(args, app))
+            return loop.run_until_complete(_run(args, app, persistence))
     finally:
         asyncio.set_event_loop(None)
+        if persistence is not None:
+            persistence.release()  # after the world closed its files
 
 
-async def _run(args: argparse.Namespace, app) -> int:
+async def _run(args: argparse.Namespace, app, persistence: Persistence | None = None) -> int:
     from ui.mainwindow import MainWindow
 
     screenshot = args.screenshot is not None
@@ -148,13 +217,20 @@ async def _run(args: argparse.Namespace, app) -> int:
             delivered_status=args.delivered_status,
         )
     else:
-        world = await build_world(
-            clients=args.clients,
-            group_size=args.group_size,
-            bot_readers=args.bot_readers,
-            virtual_clock=args.virtual_clock,
-            delivered_status=args.delivered_status,
-        )
+        try:
+            world = await build_world(
+                clients=args.clients,
+                group_size=args.group_size,
+                bot_readers=args.bot_readers,
+                virtual_clock=args.virtual_clock,
+                delivered_status=args.delivered_status,
+                store=persistence.store if persistence else None,
+                cache_for=persistence.cache_for if persistence else None,
+            )
+        except PersistenceError as error:  # a client's cache file cannot be used
+            print(error, file=sys.stderr)
+            return EXIT_DATA_DIR
+        app.aboutToQuit.connect(world.stop)  # however Qt is told to quit, the files get closed
     window = MainWindow(world.engine, world.clients)
     _install_excepthook(window)
     try:
@@ -164,13 +240,31 @@ async def _run(args: argparse.Namespace, app) -> int:
             await asyncio.sleep(0.05)  # let queued layouts and repaints run before grabbing
             return _save_screenshot(window, args.screenshot)
         window.show()
+        if args.exit_after_start is not None:
+            await asyncio.sleep(0.05)  # let queued layouts and repaints run
+            if isinstance(args.exit_after_start, Path):
+                return _save_screenshot(window, args.exit_after_start)
+            return EXIT_OK
         closed = asyncio.Event()
         window.destroyed.connect(closed.set)
         app.lastWindowClosed.connect(closed.set)
+        _close_on_signals(closed)
         await closed.wait()
         return EXIT_OK
     finally:
         world.stop()
+
+
+def _close_on_signals(closed: asyncio.Event) -> None:
+    """Ctrl+C and SIGTERM end the run like closing the window: the data files are closed."""
+    import signal
+
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(number, closed.set)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            pass
 
 
 def _save_screenshot(window, path: Path) -> int:
