@@ -241,7 +241,9 @@ class ClientBridge(QObject):
     async def history_before(
         self, conversation_id: str, conversation_type: ConversationType, oldest: Message | None, count: int
     ) -> list[Message]:
-        """The page of ``count`` messages before ``oldest`` (oldest first)."""
+        """The page of ``count`` messages before ``oldest`` (the newest with None), oldest first.
+        Online, the client first refreshes their receipt statuses (``messageCached`` for each
+        that moved on: the only way a receiver learns that a receipt expired)."""
         result = await self._client.query_history_message(
             conversation_id, conversation_type, next_message=oldest, count=count, reverse=True
         )

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from core.errors import ReceiptError
 from core.messages import Message
 from core.results import MessageReceiptInfo
@@ -49,6 +49,8 @@ MAX_TEXT_LENGTH = 2000
 #: Messages shown when a conversation opens; older ones come page by page on scrolling up.
 INITIAL_WINDOW = 50
 HISTORY_PAGE = 30
+#: Newest messages whose receipt statuses a refresh asks the engine for (the SDK's page limit).
+REFRESH_COUNT = 100
 #: Rows kept while following the newest messages; older ones are dropped and paged back in.
 MAX_WINDOW = 3000
 
@@ -245,7 +247,7 @@ class ClientPanel(QFrame):
         bridge.groupMessagesReceived.connect(self._on_messages_received)
         bridge.messageCached.connect(self._on_message_cached)
         bridge.receiptInfoCached.connect(self._on_receipt_info_cached)
-        bridge.connectionStateChanged.connect(self._refresh_link)
+        bridge.connectionStateChanged.connect(self._on_connection_state_changed)
         bridge.linkChanged.connect(self._refresh_link)
 
     # --- public surface ---------------------------------------------------------------------------
@@ -380,6 +382,35 @@ class ClientPanel(QFrame):
         self._update_actions()
         if conversation_type == ConversationType.GROUP and self._bridge.online:
             self._refresh_group_counts(window, conversation_id)
+        self.refresh_receipts_shown()
+
+    def refresh_receipts_shown(self) -> None:
+        """Ask the engine for the receipt statuses of the newest messages shown, if one of them
+        still awaits this client's read: no event tells a receiver that such a receipt expired.
+        The client's history call refreshes its cache; the model follows through the cache.
+        Called when a conversation opens, when the client connects and when the clock jumps."""
+        current = self.current_conversation()
+        if (
+            current is not None
+            and self._bridge.online
+            and any(
+                m.direction == MessageDirection.RECEIVE and m.receipt_status in _AWAITING
+                for m in self._model.messages()
+            )
+        ):
+            self._refresh_newest(*current)
+
+    @qasync.asyncSlot()
+    async def _refresh_newest(self, conversation_id: str, conversation_type: ConversationType) -> None:
+        if not shiboken6.isValid(self) or not self._model.is_showing(conversation_id, conversation_type):
+            return
+        # Counted now, not when asked: messages delivered meanwhile (on connecting) are newer.
+        count = min(max(self._model.rowCount(), 1), REFRESH_COUNT)
+        try:
+            await self._bridge.history_before(conversation_id, conversation_type, None, count)
+        except ReceiptError as error:
+            if shiboken6.isValid(self):
+                self.show_error("Could not refresh receipt states", error)
 
     @qasync.asyncSlot()
     async def _refresh_group_counts(self, messages: list[Message], group_id: str) -> None:
@@ -436,6 +467,11 @@ class ClientPanel(QFrame):
         if not self._model.is_showing(*key):
             self._unread[key] = (self._unread.get(key) or 0) + len(messages)
             self._update_picker_text(self._find_conversation(*key))
+
+    def _on_connection_state_changed(self, state: ConnectionState) -> None:
+        self._refresh_link()
+        if state == ConnectionState.CONNECTED:
+            self.refresh_receipts_shown()
 
     def _refresh_link(self, *_: object) -> None:
         online = self._bridge.online

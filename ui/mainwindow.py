@@ -88,7 +88,8 @@ class MainWindow(QMainWindow):
         self._clock_label = QLabel()
         self.statusBar().addPermanentWidget(self._clock_label)
         # Whoever advances a virtual clock (the toolbar, a script, the scenario player), the label
-        # follows; a real clock never jumps. Weakly held: the clock outlives the window.
+        # and the receivers' expired receipts follow; a real clock never jumps. Weakly held: the
+        # clock outlives the window.
         engine.clock.subscribe(_WeakClockListener(self))
 
         # Every initial panel offers every initial peer from the start, so each opens on a
@@ -323,7 +324,8 @@ class MainWindow(QMainWindow):
 
 
 class _WeakClockListener:
-    """Updates a window's clock label when the clock jumps, while the window exists."""
+    """When the clock jumps, while the window exists: its clock label follows, and each panel
+    asks whether receipts awaiting its client's read expired meanwhile (no event says so)."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = weakref.ref(window)
@@ -332,3 +334,5 @@ class _WeakClockListener:
         window = self._window()
         if window is not None and shiboken6.isValid(window):
             window._update_clock()
+            for panel in window.panels():
+                panel.refresh_receipts_shown()

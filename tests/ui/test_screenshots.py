@@ -84,6 +84,9 @@ def test_delivered_and_expired(make_harness) -> None:
     h.clock.advance(8 * 86400)
     h.drain()
     h.qtbot.waitUntil(lambda: statuses(h, "alice") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
+    h.clients["bob"].set_online(True)  # no event tells a receiver: bob's panel asks on connecting
+    h.drain()
+    h.qtbot.waitUntil(lambda: statuses(h, "bob") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
     save_screenshot(h.window, "expired")
 
 

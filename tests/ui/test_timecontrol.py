@@ -76,3 +76,18 @@ def test_no_time_control_on_a_real_clock(qtbot, qasync_loop, run) -> None:
     qtbot.addWidget(window)
     assert window.time_control is None
     assert window.findChild(TimeControl) is None
+
+
+def test_a_receiver_sees_its_unread_receipt_expire_when_time_jumps(make_harness) -> None:
+    """No event tells a receiver; its panel asks the engine (history refresh) when the clock jumps."""
+    h = make_harness()
+    h.open("bob", "alice", PEER)
+    h.run(
+        h.clients["alice"].send_message(TextMessage("hi"), "bob", PEER, MessageSendConfig(has_receipt=True))
+    )
+    h.drain()
+    model = h.panel("bob").model()
+    h.qtbot.waitUntil(lambda: model.rowCount() == 1)
+    assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.PROCESSING
+    h.clock.advance(8 * 86400)  # past the receipt lifetime, by whoever moves the clock
+    h.qtbot.waitUntil(lambda: model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.EXPIRED)
