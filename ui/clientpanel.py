@@ -312,6 +312,9 @@ class ClientPanel(QFrame):
         if self.current_conversation() != current:
             self._on_conversation_picked()
 
+    def focus_composer(self) -> None:
+        self._composer.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_status(self, text: str, severity: str = "info") -> None:
         self._status.setText(text)
         self._status.setProperty("severity", severity)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import qasync
 import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -34,6 +34,12 @@ from ui.clientpanel import ClientPanel
 from ui.theme import apply_theme, current_theme
 from ui.timecontrol import TimeControl
 
+#: The toolbar's hint, longest first: it shows the longest that fits in the space left.
+TOOLBAR_HINTS = (
+    "Select messages and mark them read · click ticks of a group message for who read it",
+    "Click the ticks of a group message for who read it",
+    "Click group ticks: who read it",
+)
 MIN_CLIENTS = 2
 MAX_CLIENTS = 8
 PANEL_WIDTH = 460
@@ -73,6 +79,7 @@ class MainWindow(QMainWindow):
         self._panels: dict[str, ClientPanel] = {}
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
+        self._shown = False
 
         self._splitter = QSplitter(Qt.Orientation.Horizontal)
         self._splitter.setObjectName("clientSplitter")
@@ -99,6 +106,14 @@ class MainWindow(QMainWindow):
             self.add_client(client)
         self._pending_peers = []
         self._fit_size()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._shown:
+            # A chat window starts in its first composer, not in the first toolbar control.
+            self._shown = True
+            if self._panels:
+                next(iter(self._panels.values())).focus_composer()
 
     # --- toolbar ----------------------------------------------------------------------------------
 
@@ -152,11 +167,8 @@ class MainWindow(QMainWindow):
             self.time_control = TimeControl(self._engine.clock)
             toolbar.addWidget(self.time_control)
 
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        hint = QLabel("Select messages and mark them read · click ticks of a group message for who read it")
-        hint.setObjectName("userSubtitle")
+        hint = _FittingLabel(TOOLBAR_HINTS)
+        hint.setObjectName("toolbarHint")
         toolbar.addWidget(hint)
 
     def _update_toolbar(self) -> None:
@@ -336,3 +348,28 @@ class _WeakClockListener:
             window._update_clock()
             for panel in window.panels():
                 panel.refresh_receipts_shown()
+
+
+class _FittingLabel(QLabel):
+    """A right-aligned label that takes the space its neighbours leave and shows the longest of
+    its texts that fits (none if none fits), with the longest as tooltip: a toolbar hint must not
+    push the toolbar's controls into the overflow menu."""
+
+    def __init__(self, texts: Sequence[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._texts = tuple(texts)
+        self.setToolTip(self._texts[0])
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(0, super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        room = self.contentsRect().width()
+        metrics = self.fontMetrics()
+        self.setText(next((t for t in self._texts if metrics.horizontalAdvance(t) <= room), ""))
