@@ -10,6 +10,7 @@ from __future__ import annotations
 import qasync
 import shiboken6
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -128,6 +129,7 @@ class MemberListDialog(QDialog):
         self._status.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
+        self._close = buttons.button(QDialogButtonBox.StandardButton.Close)
 
         columns = QHBoxLayout()
         columns.setSpacing(12)
@@ -143,6 +145,12 @@ class MemberListDialog(QDialog):
         layout.addWidget(buttons)
 
         bridge.receiptInfoCached.connect(self._on_receipt_info_cached)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # Focus starts on Close: a list with focus draws a focus frame on its first name, as if
+        # that member had been picked.
+        self._close.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def column(self, read: bool) -> _MemberColumn:
         return self._read if read else self._unread
