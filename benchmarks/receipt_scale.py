@@ -73,8 +73,8 @@ def main() -> None:
         row = asyncio.run(measure(members))
         print(
             f"{row['members']:>6} members: {row['us_per_read']:7.1f} us/read over {row['reads']} reads; "
-            f"read state {row['read_ranges']} ranges for {min(READERS_TIMED, members - 1)} readers x {MESSAGES} "
-            f"messages; all unread pages of one message ({row['unread_listed']} members) in "
+            f"read state {row['read_ranges']} ranges for {min(READERS_TIMED, members - 1)} readers "
+            f"x {MESSAGES} messages; all unread pages of one message ({row['unread_listed']} members) in "
             f"{row['ms_all_unread_pages']:.1f} ms"
         )
     current, peak = tracemalloc.get_traced_memory()
