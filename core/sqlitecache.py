@@ -12,7 +12,15 @@ from core.enums import ConversationType, MessageDirection, MessageType, ReceiptS
 from core.localcache import CacheKey, ConversationRef, cache_key
 from core.messages import Message, message_from_payload
 from core.results import MessageReceiptInfo
-from core.sqlitedb import Database, DatabaseKind, register_kind, store_error
+from core.sqlitedb import (
+    INFO_COLUMNS,
+    Database,
+    DatabaseKind,
+    info_from_row,
+    info_to_row,
+    register_kind,
+    store_error,
+)
 from core.sqlitestore import decode_payload, encode_payload
 
 SCHEMA_V1 = (
@@ -166,43 +174,15 @@ class SqliteLocalCache:
 
     def put_info(self, info: MessageReceiptInfo) -> None:
         self._conn.execute(
-            """INSERT OR REPLACE INTO infos (message_id, conversation_id, conversation_type, status,
-                   read_member_count, unread_member_count, delivered_member_count, is_self_operated,
-                   read_time)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                info.message_id,
-                info.conversation_id,
-                int(info.conversation_type),
-                int(info.status),
-                info.read_member_count,
-                info.unread_member_count,
-                info.delivered_member_count,
-                int(info.is_self_operated),
-                info.read_time,
-            ),
+            f"INSERT OR REPLACE INTO infos ({INFO_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            info_to_row(info),
         )
 
     def info(self, message_id: int) -> MessageReceiptInfo | None:
         row = self._conn.execute(
-            """SELECT conversation_id, conversation_type, status, read_member_count, unread_member_count,
-                   delivered_member_count, is_self_operated, read_time FROM infos WHERE message_id = ?""",
-            (message_id,),
+            f"SELECT {INFO_COLUMNS} FROM infos WHERE message_id = ?", (message_id,)
         ).fetchone()
-        if row is None:
-            return None
-        cid, ctype, status, read, unread, delivered, self_op, read_time = row
-        return MessageReceiptInfo(
-            conversation_id=cid,
-            conversation_type=ConversationType(ctype),
-            message_id=message_id,
-            status=ReceiptStatus(status),
-            read_member_count=read,
-            unread_member_count=unread,
-            delivered_member_count=delivered,
-            is_self_operated=bool(self_op),
-            read_time=read_time,
-        )
+        return None if row is None else info_from_row(row)
 
     def next_local_id(self) -> int:
         """A new local message id, never reused, also across restarts."""

@@ -14,9 +14,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
+from core.enums import ConversationType, ReceiptStatus
 from core.errors import ErrorCode, ReceiptError
+from core.results import MessageReceiptInfo
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_USER_VERSION = slice(60, 64)
@@ -279,3 +282,41 @@ class Database:
             conn.close()
         finally:
             self.conn = None  # type: ignore[assignment]
+
+
+InfoRow = tuple[str, int, int, int, int, int, int, int, float]
+"""A ``MessageReceiptInfo`` as plain SQL values, in the order of ``INFO_COLUMNS``."""
+
+INFO_COLUMNS = (
+    "conversation_id, conversation_type, message_id, status, read_member_count, "
+    "unread_member_count, delivered_member_count, is_self_operated, read_time"
+)
+
+
+def info_to_row(info: MessageReceiptInfo) -> InfoRow:
+    return (
+        info.conversation_id,
+        int(info.conversation_type),
+        info.message_id,
+        int(info.status),
+        info.read_member_count,
+        info.unread_member_count,
+        info.delivered_member_count,
+        int(info.is_self_operated),
+        info.read_time,
+    )
+
+
+def info_from_row(row: Sequence[Any]) -> MessageReceiptInfo:
+    cid, ctype, mid, status, read, unread, delivered, self_op, read_time = row
+    return MessageReceiptInfo(
+        conversation_id=str(cid),
+        conversation_type=ConversationType(ctype),
+        message_id=int(mid),
+        status=ReceiptStatus(status),
+        read_member_count=int(read),
+        unread_member_count=int(unread),
+        delivered_member_count=int(delivered),
+        is_self_operated=bool(self_op),
+        read_time=float(read_time),
+    )

@@ -19,7 +19,7 @@ from typing import Any
 from core.enums import ConversationType, MessageType, ReceiptStatus
 from core.receipt import Range
 from core.results import MessageReceiptInfo
-from core.sqlitedb import Database, DatabaseKind, register_kind
+from core.sqlitedb import Database, DatabaseKind, info_from_row, info_to_row, register_kind
 from core.store import MessageRecord, OutboxEvent, Period
 
 ACTIVE_SQL = "status IN (1, 5)"
@@ -106,40 +106,11 @@ def decode_payload(text: str) -> dict[str, object]:
 
 def encode_infos(infos: tuple[MessageReceiptInfo, ...]) -> str:
     """Infos as a JSON list of fixed-order arrays (compact: an outbox can hold many)."""
-    return json.dumps(
-        [
-            [
-                i.conversation_id,
-                int(i.conversation_type),
-                i.message_id,
-                int(i.status),
-                i.read_member_count,
-                i.unread_member_count,
-                i.delivered_member_count,
-                int(i.is_self_operated),
-                i.read_time,
-            ]
-            for i in infos
-        ],
-        separators=(",", ":"),
-    )
+    return json.dumps([info_to_row(i) for i in infos], separators=(",", ":"))
 
 
 def decode_infos(text: str) -> tuple[MessageReceiptInfo, ...]:
-    return tuple(
-        MessageReceiptInfo(
-            conversation_id=cid,
-            conversation_type=ConversationType(ctype),
-            message_id=mid,
-            status=ReceiptStatus(status),
-            read_member_count=read,
-            unread_member_count=unread,
-            delivered_member_count=delivered,
-            is_self_operated=bool(self_op),
-            read_time=float(read_time),
-        )
-        for cid, ctype, mid, status, read, unread, delivered, self_op, read_time in json.loads(text)
-    )
+    return tuple(info_from_row(row) for row in json.loads(text))
 
 
 def _dump(pairs: Sequence[tuple[int, int | None]]) -> str:
