@@ -1,8 +1,8 @@
 """readtick's entry point: ``readtick`` / ``python -m app``.
 
 Parses the command line, builds the engine, clients and bots, and runs the window with asyncio on
-Qt's event loop (qasync). Without a display it says so and exits 2, unless ``--screenshot PATH``
-asks for a headless picture after the built-in script.
+Qt's event loop (qasync). Without a display it says so in one line and plays the built-in demo
+scenario headless (``app/headless.py``); ``--screenshot PATH`` renders the window offscreen.
 """
 
 from __future__ import annotations
@@ -21,16 +21,10 @@ from app.persistence import Persistence, PersistenceError, open_persistence
 from app.world import DEFAULT_GROUP, build_world
 
 EXIT_OK = 0
-EXIT_NO_DISPLAY = 2
 EXIT_DATA_DIR = 2  # the data directory is unusable, in use, or its reset was not confirmed
 MEMORY = ":memory:"
 MIN_CLIENTS, MAX_CLIENTS = 2, 8
 MAX_GROUP_SIZE = 1000
-
-NO_DISPLAY_MESSAGE = (
-    "readtick: no display found ($DISPLAY and $WAYLAND_DISPLAY are unset, QT_QPA_PLATFORM is not set); "
-    "run headless with `readtick --screenshot out.png`, or set QT_QPA_PLATFORM=offscreen"
-)
 
 
 def _client_count(text: str) -> int:
@@ -169,9 +163,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.screenshot is not None:
         # A headless picture: the same pixels whatever display the caller has.
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    elif not has_display():
-        print(NO_DISPLAY_MESSAGE, file=sys.stderr)
-        return EXIT_NO_DISPLAY
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     persistence = None
     if data_dir is not None:  # before Qt: a bad or busy data directory is one line, no window

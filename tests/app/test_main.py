@@ -9,26 +9,27 @@ from pathlib import Path
 
 import pytest
 
-from app.__main__ import EXIT_NO_DISPLAY, build_parser, has_display
+from app.__main__ import build_parser, has_display
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_app(*args: str, env_drop: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
+def run_app(*args: str, env_drop: tuple[str, ...] = (), cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in env_drop}
     env["TZ"] = "UTC"
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "app", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
 
 
-def test_without_a_display_it_says_so_in_one_line() -> None:
-    # SPEC §6: with no display the app says so and falls back to headless (app/headless.py);
-    # the issue's "exit 2" variant (NO_DISPLAY_MESSAGE) is superseded by that fallback.
-    result = run_app(env_drop=("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"))
+def test_without_a_display_it_says_so_and_plays_the_demo_headless(tmp_path: Path) -> None:
+    # SPEC §6 / issue 5: with no display the app says so in one line and falls back to headless.
+    result = run_app(env_drop=("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
     said = [line for line in result.stderr.splitlines() if "no display found" in line]
     assert len(said) == 1 and "headless" in said[0]
-    assert result.returncode in (0, EXIT_NO_DISPLAY)
+    pictures = sorted(p.name for p in (tmp_path / "screenshots").glob("*.png"))
+    assert pictures and all(name in result.stdout + result.stderr for name in pictures)
 
 
 def test_screenshot_works_without_a_display(tmp_path: Path) -> None:
