@@ -3,13 +3,16 @@ toolbar to add and remove clients, switch theme and (on a virtual clock) advance
 
 The window is the composition root of the UI: it creates one ``ClientBridge`` per client and is
 the only widget that touches the engine (to log new clients in and put them in the groups).
+Clients added from the toolbar come from ``make_client`` (given by whoever builds the window, so
+they can get the same kind of local cache as the others); removing one logs it out and closes its
+cache.
 """
 
 from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import qasync
 import shiboken6
@@ -63,6 +66,9 @@ CLIENT_NAMES = (
 class MainWindow(QMainWindow):
     """The readtick window (object name ``mainWindow``).
 
+    ``make_client(user_id)`` makes the (not yet logged-in) client of a panel added from the
+    toolbar; by default a ``Client`` on ``engine`` with a fresh cache in memory.
+
     Signals:
         clientsChanged(): a panel was added or removed.
     """
@@ -70,12 +76,18 @@ class MainWindow(QMainWindow):
     clientsChanged = Signal()
 
     def __init__(
-        self, engine: ReceiptEngine, clients: Sequence[Client], parent: QWidget | None = None
+        self,
+        engine: ReceiptEngine,
+        clients: Sequence[Client],
+        parent: QWidget | None = None,
+        *,
+        make_client: Callable[[str], Client] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("readtick — read receipts, side by side")
         self._engine = engine
+        self._make_client: Callable[[str], Client] = make_client or (lambda user_id: Client(engine, user_id))
         self._panels: dict[str, ClientPanel] = {}
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
@@ -267,12 +279,20 @@ class MainWindow(QMainWindow):
         await self.create_client(self.next_free_name())
 
     async def create_client(self, user_id: str) -> ClientPanel | None:
-        """Log a new client in, put it in the groups the first panel's user is in, and give it a
-        panel. Errors go to the status bar; returns the panel, or None."""
+        """Make a new client (``make_client``), log it in, put it in the groups the first panel's
+        user is in, and give it a panel. Errors go to the status bar; returns the panel, or None."""
         if len(self._panels) >= MAX_CLIENTS:
             self.statusBar().showMessage(f"At most {MAX_CLIENTS} clients fit side by side.", 5000)
             return None
-        client = Client(self._engine, user_id)
+        if user_id in self._panels:
+            self.statusBar().showMessage(f"{user_id} already has a panel.", 5000)
+            return None
+        try:
+            client = self._make_client(user_id)
+        except Exception as error:  # whatever the factory raises, e.g. a cache file it cannot open
+            message = error.message if isinstance(error, ReceiptError) else str(error)
+            self.statusBar().showMessage(f"Could not add {user_id}: {message}", 8000)
+            return None
         try:
             await client.login()
             first = next(iter(self._panels), None)
@@ -280,9 +300,12 @@ class MainWindow(QMainWindow):
                 if user_id not in self._engine.group_members(group_id):
                     self._engine.add_group_members(group_id, [user_id])
         except ReceiptError as error:
-            self.statusBar().showMessage(f"Could not add {user_id}: {error.message}", 8000)
+            await _log_out_and_close(client)
+            if shiboken6.isValid(self):
+                self.statusBar().showMessage(f"Could not add {user_id}: {error.message}", 8000)
             return None
         if not shiboken6.isValid(self):
+            await _log_out_and_close(client)
             return None
         panel = self.add_client(client)
         self._fit_size()
@@ -291,7 +314,8 @@ class MainWindow(QMainWindow):
 
     @qasync.asyncSlot(str)
     async def remove_client(self, user_id: str) -> None:
-        """Close a client's panel and log the client out (its user stays known to the engine)."""
+        """Close a client's panel, log the client out and close its local cache (its user stays
+        known to the engine, which keeps what arrives for it until it logs in again)."""
         if len(self._panels) <= MIN_CLIENTS:
             self.statusBar().showMessage(f"At least {MIN_CLIENTS} clients stay.", 5000)
             return
@@ -311,6 +335,8 @@ class MainWindow(QMainWindow):
         except ReceiptError as error:
             if shiboken6.isValid(self):
                 self.statusBar().showMessage(f"{user_id}: {error.message}", 8000)
+        finally:
+            client.cache.close()
 
     # --- theme and time ---------------------------------------------------------------------------
 
@@ -333,6 +359,17 @@ class MainWindow(QMainWindow):
             return
         clock.advance(seconds)
         await self._engine.drain()
+
+
+async def _log_out_and_close(client: Client) -> None:
+    """Undo a client that did not make it to a panel: log it out if it got in, close its cache."""
+    try:
+        if client.logged_in:
+            await client.logout()
+    except ReceiptError:
+        pass
+    finally:
+        client.cache.close()
 
 
 class _WeakClockListener:

@@ -137,6 +137,7 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
 
     Every user in ``users`` gets a logged-in client and a panel; ``group_extra`` are members of
     the group "team" without a panel (logged in, silent unless a test drives them).
+    ``make_client(engine, user_id)`` makes the clients of panels added from the toolbar.
     """
 
     def build(
@@ -146,6 +147,7 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
         theme: str = "light",
         delivered_status: bool = False,
         size: tuple[int, int] = (980, 760),
+        make_client: Callable[[ReceiptEngine, str], Client] | None = None,
     ) -> Harness:
         apply_theme(QApplication.instance(), theme)
         clock = VirtualClock(start=T0)
@@ -156,7 +158,8 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
             client = Client(engine, user_id)
             run(client.login())
             clients[user_id] = client
-        window = MainWindow(engine, [clients[u] for u in users])
+        factory = None if make_client is None else (lambda user_id: make_client(engine, user_id))
+        window = MainWindow(engine, [clients[u] for u in users], make_client=factory)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()

@@ -7,7 +7,16 @@ import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
 
-from core import ConversationType, MessageDirection, MessageSendConfig, ReceiptStatus, SentStatus, TextMessage
+from core import (
+    Client,
+    ConversationType,
+    MessageDirection,
+    MessageSendConfig,
+    ReceiptStatus,
+    SentStatus,
+    TextMessage,
+)
+from core.localcache import MemoryLocalCache
 from ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
 from ui.memberlistdialog import MemberListDialog
 from ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
@@ -288,6 +297,36 @@ def test_add_and_remove_clients(make_harness) -> None:
     h.qtbot.waitUntil(lambda: not shiboken6.isValid(carol))
     assert [picker.itemData(i) for i in range(picker.count())] == ["bob", "team"]
     assert not remove.isEnabled()
+
+
+class ClosingCache(MemoryLocalCache):
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = 0
+
+    def close(self) -> None:
+        self.closed += 1
+
+
+def test_added_clients_come_from_the_factory_and_removing_one_closes_its_cache(make_harness) -> None:
+    made: dict[str, Client] = {}
+
+    def make_client(engine, user_id: str) -> Client:  # type: ignore[no-untyped-def]
+        if user_id == "mallory":
+            raise OSError("no room for mallory's cache")
+        made[user_id] = Client(engine, user_id, cache=ClosingCache())
+        return made[user_id]
+
+    h = make_harness(make_client=make_client)
+    h.window.add_client_action.trigger()
+    h.qtbot.waitUntil(lambda: len(h.window.panels()) == 3)
+    carol = made["carol"]
+    assert carol.logged_in and "carol" in h.engine.group_members("team")
+    assert h.run(h.window.create_client("mallory")) is None  # the factory failed: no panel, a reason
+    assert "Could not add mallory: no room for mallory's cache" in h.window.statusBar().currentMessage()
+    assert h.window.user_ids() == ["alice", "bob", "carol"]
+    h.run(h.window.remove_client("carol"))
+    assert not carol.logged_in and carol.cache.closed == 1
 
 
 def test_actions_on_the_clients_themselves_reach_both_panels(make_harness) -> None:
