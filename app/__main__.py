@@ -12,13 +12,18 @@ import asyncio
 import logging
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import headless
 from app.datadir import default_data_dir
 from app.persistence import Persistence, PersistenceError, open_persistence
-from app.world import DEFAULT_GROUP, build_world
+from app.world import DEFAULT_GROUP, World, build_world, panel_users
+
+if TYPE_CHECKING:
+    from ui.mainwindow import MainWindow
 
 EXIT_OK = 0
 EXIT_DATA_DIR = 2  # the data directory is unusable, in use, or its reset was not confirmed
@@ -48,6 +53,14 @@ def _whole_number(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+class _StoreClients(argparse.Action):
+    """``--clients N``: also notes that N was given (it then wins over the saved panels)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[no-untyped-def]
+        setattr(namespace, self.dest, values)
+        namespace.clients_given = True
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="readtick",
@@ -57,9 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--clients",
         type=_client_count,
         default=2,
+        action=_StoreClients,
         metavar="N",
-        help=f"clients with a panel, {MIN_CLIENTS}-{MAX_CLIENTS} (default 2: alice and bob)",
+        help=f"clients with a panel, {MIN_CLIENTS}-{MAX_CLIENTS}; given, the first N default names "
+        "get panels (default: the panels of the data directory's last run, else 2: alice and bob)",
     )
+    parser.set_defaults(clients_given=False)
     parser.add_argument(
         "--group-size",
         type=_group_size,
@@ -192,9 +208,37 @@ def main(argv: list[str] | None = None) -> int:
             persistence.release()  # after the world closed its files
 
 
-async def _run(args: argparse.Namespace, app, persistence: Persistence | None = None) -> int:
+async def build_demo_world(args: argparse.Namespace, persistence: Persistence | None) -> World:
+    """The interactive demo's world. On a data directory, the panels of its last run come back
+    (``--clients N``, given, wins: the first N default names) and a virtual clock resumes where
+    it was; without a saved time (or a data directory) a virtual clock starts at the wall clock's
+    now. Raises ``PersistenceError`` if a panel client's cache file cannot be used."""
+    saved = persistence.session.panels if persistence else None
+    return await build_world(
+        users=panel_users(saved, args.clients if args.clients_given or not saved else None),
+        group_size=args.group_size,
+        bot_readers=args.bot_readers,
+        virtual_clock=args.virtual_clock,
+        clock_start=persistence.clock_start() if persistence else time.time(),
+        delivered_status=args.delivered_status,
+        store=persistence.store if persistence else None,
+        cache_for=persistence.cache_for if persistence else None,
+    )
+
+
+def demo_window(world: World, persistence: Persistence | None = None) -> MainWindow:
+    """The window on ``world``: panels added from its toolbar get their clients (and caches) from
+    the world; on a data directory, the panels and a virtual clock's time are saved as they
+    change."""
     from ui.mainwindow import MainWindow
 
+    window = MainWindow(world.engine, world.clients, make_client=world.new_client)
+    if persistence is not None:
+        persistence.follow(window, world.engine.clock)
+    return window
+
+
+async def _run(args: argparse.Namespace, app, persistence: Persistence | None = None) -> int:
     screenshot = args.screenshot is not None
     if screenshot:
         from app.demoscript import SCRIPT_START, play_demo_script
@@ -209,20 +253,12 @@ async def _run(args: argparse.Namespace, app, persistence: Persistence | None = 
         )
     else:
         try:
-            world = await build_world(
-                clients=args.clients,
-                group_size=args.group_size,
-                bot_readers=args.bot_readers,
-                virtual_clock=args.virtual_clock,
-                delivered_status=args.delivered_status,
-                store=persistence.store if persistence else None,
-                cache_for=persistence.cache_for if persistence else None,
-            )
+            world = await build_demo_world(args, persistence)
         except PersistenceError as error:  # a client's cache file cannot be used
             print(error, file=sys.stderr)
             return EXIT_DATA_DIR
         app.aboutToQuit.connect(world.stop)  # however Qt is told to quit, the files get closed
-    window = MainWindow(world.engine, world.clients)
+    window = demo_window(world, persistence)
     _install_excepthook(window)
     try:
         if screenshot:
@@ -243,6 +279,8 @@ async def _run(args: argparse.Namespace, app, persistence: Persistence | None = 
         await closed.wait()
         return EXIT_OK
     finally:
+        if persistence is not None:  # never with --screenshot: it runs in memory
+            persistence.finish(world.engine.clock)
         world.stop()
 
 

@@ -1,11 +1,13 @@
-"""Where the app keeps its SQLite files: the data directory, its files, and resetting it.
+"""Where the app keeps its files: the data directory, its files, and resetting it.
 
 Layout of a data directory::
 
     engine.sqlite3            the engine's state (users, groups, messages, receipts, outboxes)
     clients/<user>-<hash>.sqlite3   one local message cache per client
+    session.json              the users with a panel and the virtual clock's time (app/session.py)
 
-each possibly with SQLite's ``-wal`` / ``-shm`` files beside it while open.
+the SQLite files possibly with their ``-wal`` / ``-shm`` files beside them while open, and the
+session file with ``session.json.tmp`` if a crash came while a new version was being written.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
+from app.session import is_session_file, session_path, temp_path
 from core.sqlitecache import CACHE_KIND, SqliteLocalCache
 from core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER
 from core.sqlitestore import ENGINE_KIND, SqliteEngineStore
@@ -92,6 +95,12 @@ def readtick_files(data_dir: str | Path) -> list[Path]:
         if path.is_file() and _is_ours(path, application_id):
             found.append(path)
             found += [s for s in (Path(str(path) + suffix) for suffix in SIDE_FILES) if s.exists()]
+    session = session_path(data_dir)
+    if session.is_file() and is_session_file(session):
+        found.append(session)
+    temp = temp_path(data_dir)
+    if temp.is_file() and (is_session_file(temp) or temp.stat().st_size == 0):
+        found.append(temp)
     return found
 
 
@@ -99,7 +108,8 @@ def reset_data_dir(data_dir: str | Path) -> list[Path]:
     """Delete readtick's files in ``data_dir`` and return them; anything else there is kept.
 
     A file is deleted only if it has readtick's name *and* is a readtick database of that kind
-    (or an empty file), so pointing ``--data-dir`` at a folder with other files in it is safe.
+    (or an empty file) or a readtick session file, so pointing ``--data-dir`` at a folder with
+    other files in it is safe.
     The ``clients`` folder is removed if left empty; the data directory itself stays.
     Close every store and cache on these files first.
     """

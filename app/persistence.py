@@ -1,5 +1,6 @@
 """The interactive demo's data directory while it runs: one instance at a time, the engine store
-opened, one client cache per panel user, and a one-line explanation when any of it fails.
+opened, one client cache per panel user, the session (which users have panels, the virtual
+clock's time) kept up to date, and a one-line explanation when any of it fails.
 
 Order matters: the lock is taken before ``--reset`` deletes anything (never under a running
 instance) and before any file is opened; the engine store is opened before Qt starts, so a bad
@@ -9,9 +10,10 @@ file is reported without a window flashing up. Nothing here writes to a file it 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, Protocol
 
 from app.datadir import (
     client_cache_path,
@@ -21,7 +23,8 @@ from app.datadir import (
     open_engine_store,
     readtick_files,
 )
-from core import ErrorCode, ReceiptError
+from app.session import Session, SessionFileError
+from core import Clock, ErrorCode, ReceiptError, VirtualClock
 from core.localcache import LocalCache
 from core.sqlitestore import SqliteEngineStore
 
@@ -106,17 +109,55 @@ class DataDirLock:
             self._file = None
 
 
+class PanelWindow(Protocol):
+    """What ``Persistence.follow`` needs of the window (``ui.mainwindow.MainWindow``)."""
+
+    @property
+    def clientsChanged(self) -> Any: ...  # noqa: N802 (Qt's name)
+
+    def user_ids(self) -> list[str]: ...
+
+
 class Persistence:
-    """An open, locked data directory: its engine store and a cache factory for panel clients.
+    """An open, locked data directory: its engine store, a cache factory for panel clients and
+    the saved session.
 
     The engine store is handed to ``build_world`` (the world's engine closes it); ``release``
     lets go of the lock once the world has stopped.
     """
 
-    def __init__(self, data_dir: Path, lock: DataDirLock, store: SqliteEngineStore) -> None:
+    def __init__(
+        self, data_dir: Path, lock: DataDirLock, store: SqliteEngineStore, session: Session | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.lock = lock
         self.store = store
+        self.session = session if session is not None else Session(data_dir)
+
+    def clock_start(self) -> float:
+        """Where a virtual clock starts: where it was when this directory was last used, else the
+        wall clock's time now (plausible dates rather than 1970)."""
+        saved = self.session.virtual_time
+        return saved if saved is not None else time.time()
+
+    def follow(self, window: PanelWindow, clock: Clock) -> None:
+        """Keep the session up to date from now on: the window's panels (saved now and whenever
+        one is added or removed) and, on a virtual clock, its time (saved now and whenever it
+        advances). On a real clock, ``real_time_passed`` at the start and at the end of a run
+        keeps a later virtual clock from resuming before messages this run sent."""
+        session = self.session
+        session.save_panels(window.user_ids())
+        window.clientsChanged.connect(lambda: session.save_panels(window.user_ids()))
+        if isinstance(clock, VirtualClock):
+            session.save_virtual_time(clock.now())
+            clock.subscribe(lambda: session.save_virtual_time(clock.now()))
+        else:
+            session.real_time_passed(clock.now())
+
+    def finish(self, clock: Clock) -> None:
+        """The run ends: a real clock's time is noted (see ``follow``)."""
+        if not isinstance(clock, VirtualClock):
+            self.session.real_time_passed(clock.now())
 
     def cache_for(self, user_id: str) -> LocalCache:
         """The file-backed local cache of ``user_id``'s client; ``PersistenceError`` if unusable."""
@@ -160,13 +201,26 @@ def open_persistence(
         if reset and not confirm_and_reset(data_dir, assume_yes=assume_yes, say=say):
             raise PersistenceError(f"readtick: {data_dir} was not reset, so nothing was started")
         try:
+            session = Session.load(data_dir)
+        except SessionFileError as error:
+            raise PersistenceError(session_error_line(error)) from None
+        try:
             store = open_engine_store(data_dir)
         except ReceiptError as error:
             raise PersistenceError(store_error_line(data_dir, engine_store_path(data_dir), error)) from None
     except BaseException:
         lock.release()
         raise
-    return Persistence(data_dir, lock, store)
+    return Persistence(data_dir, lock, store, session)
+
+
+def session_error_line(error: SessionFileError) -> str:
+    """One line for a session file readtick refused (it is left as it is)."""
+    return (
+        f"readtick: {error}. Way out: move it away (it only keeps which panels were open and the "
+        "virtual clock's time; the conversations are in the SQLite files), "
+        "or use another directory with `--data-dir OTHER_DIR`."
+    )
 
 
 def store_error_line(data_dir: Path, path: Path, error: ReceiptError) -> str:

@@ -2,24 +2,43 @@
 
 Given a store that already holds a world (a data directory opened again), the default group is
 reused (only members it lacks are added) and each panel client reopens its local cache, so the
-panels come back with their history, receipt statuses and counts.
+panels come back with their history, receipt statuses and counts. Clients added later (the
+window's toolbar) come from ``World.new_client``, with a cache from the same factory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.bots import BotReader, bot_names
 from core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
 from core.localcache import LocalCache
 from core.store import EngineStore
-from ui.mainwindow import CLIENT_NAMES
+from ui.mainwindow import CLIENT_NAMES, MAX_CLIENTS, MIN_CLIENTS
 
 DEFAULT_GROUP = "team"
 
 CacheFactory = Callable[[str], "LocalCache | None"]
 """``cache_for(user_id)``: the local cache a panel client opens (None: a fresh one in memory)."""
+
+
+def panel_users(saved: Sequence[str] | None = None, count: int | None = None) -> list[str]:
+    """The users who get a panel at the start.
+
+    ``count`` (an explicit ``--clients N``) wins: the first ``count`` default names. Otherwise the
+    ``saved`` panels in their order, at most ``MAX_CLIENTS`` of them, filled up to ``MIN_CLIENTS``
+    with default names they lack; with neither, the first ``MIN_CLIENTS`` default names.
+    """
+    if count is not None:
+        return list(CLIENT_NAMES[:count])
+    users = list(dict.fromkeys(saved or ()))[:MAX_CLIENTS]
+    for name in CLIENT_NAMES:
+        if len(users) >= MIN_CLIENTS:
+            break
+        if name not in users:
+            users.append(name)
+    return users
 
 
 @dataclass
@@ -28,18 +47,31 @@ class World:
     clients: list[Client]
     bots: list[Client] = field(default_factory=list)
     bot_handler: BotReader | None = None
+    cache_for: CacheFactory | None = None
+    added: list[Client] = field(default_factory=list)
+    """Clients made by ``new_client`` (panels added while running); ``stop`` closes them too."""
     stopped: bool = False
 
+    def new_client(self, user_id: str) -> Client:
+        """A client (not logged in) for a panel added while running, with its cache from
+        ``cache_for`` like the first panels' (in memory without one). Whatever ``cache_for``
+        raises (``PersistenceError``) goes to the caller."""
+        cache = self.cache_for(user_id) if self.cache_for is not None else None
+        client = Client(self.engine, user_id, cache=cache)
+        self.added.append(client)
+        return client
+
     def stop(self) -> None:
-        """Cancel the bots' pending reads, close every client's cache, then the engine (and its
-        store). Safe to call more than once."""
+        """Cancel the bots' pending reads, close every client's cache (closing one a removed
+        panel closed already is harmless), then the engine (and its store). Safe to call more
+        than once."""
         if self.stopped:
             return
         self.stopped = True
         if self.bot_handler is not None:
             self.bot_handler.cancel()
         try:
-            for client in (*self.clients, *self.bots):
+            for client in (*self.clients, *self.added, *self.bots):
                 client.cache.close()
         finally:
             self.engine.close()
@@ -48,6 +80,7 @@ class World:
 async def build_world(
     *,
     clients: int = 2,
+    users: Sequence[str] | None = None,
     group_size: int | None = None,
     bot_readers: bool = True,
     virtual_clock: bool = False,
@@ -57,20 +90,21 @@ async def build_world(
     store: EngineStore | None = None,
     cache_for: CacheFactory | None = None,
 ) -> World:
-    """Log in ``clients`` panel users and make sure ``group_id`` has ``group_size`` members: the
-    panel users plus bots. Bots read after a random delay when ``bot_readers`` is on; off, they
-    are silent members (their "unread" never goes away).
+    """Log in the panel users (``users``, else the first ``clients`` default names) and make sure
+    ``group_id`` has ``group_size`` members: the panel users plus bots. Bots read after a random
+    delay when ``bot_readers`` is on; off, they are silent members (their "unread" never goes
+    away).
 
     ``store`` is the engine's store (in memory if None); the world owns it from here on, and
     closes it on ``stop()`` or if building fails. A group that already exists in it is kept, and
     only the members it lacks are added (they count for messages sent from now on). ``cache_for``
     gives each panel client its local cache; bots always keep theirs in memory (a file per bot
-    would cost a commit per bot per group message).
+    would cost a commit per bot per group message), and ``World.new_client`` uses it later.
     """
+    users = list(users) if users is not None else list(CLIENT_NAMES[:clients])
     if group_size is None:
-        group_size = clients + (3 if bot_readers else 0)
-    users = list(CLIENT_NAMES[:clients])
-    bots = bot_names(max(0, group_size - clients), taken=users)
+        group_size = len(users) + (3 if bot_readers else 0)
+    bots = bot_names(max(0, group_size - len(users)), taken=users)
     caches: dict[str, LocalCache | None] = {}
     clock: Clock = VirtualClock(start=clock_start or 0.0) if virtual_clock else RealClock()
     engine = ReceiptEngine(clock=clock, store=store, delivered_status=delivered_status)
@@ -103,4 +137,4 @@ async def build_world(
                 cache.close()
         engine.close()
         raise
-    return World(engine, panel_clients, bot_clients, handler)
+    return World(engine, panel_clients, bot_clients, handler, cache_for=cache_for)

@@ -1,6 +1,7 @@
 """The interactive demo on a data directory: the world comes back after a restart (caches,
-statuses, counts, and the panels showing them), ``--reset --yes`` empties it, a bad file stops the
-start with one line and is left as it was, and a second instance on the same directory is refused.
+statuses, counts, and the panels showing them, also panels added from the toolbar; a virtual
+clock resumes where it was), ``--reset --yes`` empties it, a bad file stops the start with one
+line and is left as it was, and a second instance on the same directory is refused.
 
 Runs of the real entry point (``python -m app``) use ``--exit-after-start``; nothing here sleeps.
 """
@@ -8,18 +9,21 @@ Runs of the real entry point (``python -m app``) use ``--exit-after-start``; not
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from app.__main__ import EXIT_DATA_DIR, main
-from app.datadir import client_cache_path, engine_store_path, open_engine_store
+from app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser, demo_window, main
+from app.datadir import client_cache_path, engine_store_path, open_engine_store, readtick_files
 from app.persistence import DataDirBusy, DataDirLock, Persistence, PersistenceError, open_persistence
-from app.world import DEFAULT_GROUP, World, build_world
-from core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage
+from app.session import SESSION_FILE, Session, session_path, temp_path
+from app.world import DEFAULT_GROUP, World, build_world, panel_users
+from core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage, VirtualClock
 from core.localcache import MemoryLocalCache
 from core.sqlitecache import SqliteLocalCache
 from core.store import MemoryEngineStore, peer_key
@@ -344,3 +348,225 @@ def test_options_that_do_not_fit_are_refused(argv: list[str], capsys: pytest.Cap
         main(argv)
     assert exit_info.value.code == 2
     assert "readtick: error:" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ panels and the virtual clock
+def demo_args(data: Path, *argv: str) -> object:
+    """The demo's command line on ``data``: a virtual clock and silent bots (no random reads)."""
+    return build_parser().parse_args(["--data-dir", str(data), "--virtual-clock", "--no-bot-readers", *argv])
+
+
+async def open_demo(data: Path, *argv: str) -> tuple[World, Persistence, object]:
+    """What ``python -m app`` does on ``data`` up to showing the window: world, window, session."""
+    persistence = open_persistence(data)
+    try:
+        world = await build_demo_world(demo_args(data, *argv), persistence)  # type: ignore[arg-type]
+    except BaseException:
+        persistence.release()
+        raise
+    return world, persistence, demo_window(world, persistence)
+
+
+async def close_demo(world: World, persistence: Persistence, window: object) -> None:
+    """What ``python -m app`` does when the window closes, once the panels' pending refreshes
+    (async slots started by selecting a conversation) have run."""
+    pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    await asyncio.gather(*pending, return_exceptions=True)
+    window.close()  # type: ignore[attr-defined]
+    window.deleteLater()  # type: ignore[attr-defined]
+    persistence.finish(world.engine.clock)
+    close_world(world, persistence)
+
+
+def saved_session(data: Path) -> dict[str, object]:
+    return json.loads(session_path(data).read_text(encoding="utf-8"))
+
+
+def test_a_panel_added_from_the_toolbar_comes_back_with_its_history(qapp, tmp_path: Path) -> None:
+    from ui.messagemodel import ReceiptStatusRole
+
+    data = tmp_path / "data"
+    before = time.time()
+
+    async def first_run() -> dict[str, object]:
+        world, persistence, window = await open_demo(data)
+        try:
+            clock = world.engine.clock
+            assert isinstance(clock, VirtualClock)
+            assert before <= clock.now() <= time.time()  # no saved time: the wall clock's now, not 1970
+            assert window.user_ids() == ["alice", "bob"]
+            panel = await window.create_client(window.next_free_name())
+            assert panel is not None and window.user_ids() == ["alice", "bob", "carol"]
+            carol = world.added[0]
+            assert carol.user_id == "carol" and isinstance(carol.cache, SqliteLocalCache)
+            assert saved_session(data)["panels"] == ["alice", "bob", "carol"]  # saved as it happened
+            assert not temp_path(data).exists()
+
+            alice = world.clients[0]
+            read = (await alice.send_message(TextMessage(message="hi carol"), "carol", PEER, RECEIPT)).message
+            unread = (await alice.send_message(TextMessage(message="later"), "carol", PEER, RECEIPT)).message
+            await world.engine.drain()
+            clock.advance(60)  # carol answers a minute later
+            mine = (await carol.send_message(TextMessage(message="hi alice"), "alice", PEER, RECEIPT)).message
+            await world.engine.drain()
+            await carol.send_message_receipts_read([carol.cached_message(read.message_id)], "alice", PEER)
+            await world.engine.drain()
+            assert alice.cached_message(read.message_id).receipt_status is ReceiptStatus.DONE
+            clock.advance(3 * 86400)
+            await world.engine.drain()
+            stopped_at = clock.now()
+            assert saved_session(data)["virtual_time"] == stopped_at  # saved as it advanced
+            return {
+                "read": read.message_id,
+                "unread": unread.message_id,
+                "mine": mine.message_id,
+                "at": stopped_at,
+            }
+        finally:
+            await close_demo(world, persistence, window)
+
+    ids = asyncio.run(first_run())
+
+    async def second_run() -> None:
+        world, persistence, window = await open_demo(data)
+        try:
+            assert world.engine.clock.now() == ids["at"]  # the virtual clock resumes where it was
+            assert window.user_ids() == ["alice", "bob", "carol"]  # the added panel is back, in order
+            carol = world.clients[2]
+            assert carol.user_id == "carol" and isinstance(carol.cache, SqliteLocalCache)
+            for client in world.clients:
+                client.set_online(False)  # what the panels show now comes from the cache files
+            assert [m.message for m in carol.cached_messages("alice", PEER)] == [
+                "hi carol",
+                "later",
+                "hi alice",
+            ]
+            assert carol.cached_message(ids["read"]).receipt_status is ReceiptStatus.DONE
+            assert carol.cached_message(ids["mine"]).receipt_status is ReceiptStatus.PROCESSING
+            panel = window.panel("carol")
+            panel.select_conversation("alice", PEER)
+            assert rows_of(panel.model(), ReceiptStatusRole) == [
+                ReceiptStatus.DONE,
+                ReceiptStatus.PROCESSING,
+                ReceiptStatus.PROCESSING,
+            ]
+            alice = window.panel("alice")
+            alice.select_conversation("carol", PEER)
+            assert rows_of(alice.model(), ReceiptStatusRole)[:2] == [
+                ReceiptStatus.DONE,
+                ReceiptStatus.PROCESSING,
+            ]
+            # and it goes on from there: carol reads the rest, alice hears of it
+            for client in world.clients:
+                client.set_online(True)
+            await carol.send_message_receipts_read([carol.cached_message(ids["unread"])], "alice", PEER)
+            await world.engine.drain()
+            assert world.clients[0].cached_message(ids["unread"]).receipt_status is ReceiptStatus.DONE
+        finally:
+            await close_demo(world, persistence, window)
+
+    asyncio.run(second_run())
+
+
+def test_a_removed_panel_stays_away_and_its_cache_is_closed(qapp, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+
+    async def first_run() -> None:
+        world, persistence, window = await open_demo(data)
+        try:
+            await window.create_client("carol")
+            await window.create_client("dave")
+            carol = world.added[0]
+            await window.remove_client("carol")  # an async slot: returns its task
+            assert window.user_ids() == ["alice", "bob", "dave"]
+            assert not carol.logged_in
+            assert carol.cache._db.conn is None  # type: ignore[attr-defined]  # its file is closed
+            assert saved_session(data)["panels"] == ["alice", "bob", "dave"]
+        finally:
+            await close_demo(world, persistence, window)
+
+    asyncio.run(first_run())
+
+    async def reopen(*argv: str) -> list[str]:
+        world, persistence, window = await open_demo(data, *argv)
+        try:
+            return list(window.user_ids())
+        finally:
+            await close_demo(world, persistence, window)
+
+    assert asyncio.run(reopen()) == ["alice", "bob", "dave"]
+    # an explicit --clients wins: that many default names, and that is what is saved from now on
+    assert asyncio.run(reopen("--clients", "3")) == ["alice", "bob", "carol"]
+    assert asyncio.run(reopen()) == ["alice", "bob", "carol"]
+
+
+def test_panel_users_keeps_2_to_8() -> None:
+    assert panel_users() == ["alice", "bob"]
+    assert panel_users(["dave", "alice", "carol"]) == ["dave", "alice", "carol"]
+    assert panel_users(["dave"]) == ["dave", "alice"]
+    assert panel_users([f"u{n}" for n in range(10)]) == [f"u{n}" for n in range(8)]
+    assert panel_users(["dave", "erin", "frank"], 2) == ["alice", "bob"]
+
+
+def test_a_real_clock_run_moves_the_saved_virtual_time_forward(qapp, tmp_path: Path) -> None:
+    """Messages sent on the real clock carry the wall clock's time: a virtual clock saved earlier
+    must not resume before them."""
+    data = tmp_path / "data"
+    data.mkdir()
+    session = Session(data, virtual_time=T0)
+    session.save()
+    before = time.time()
+
+    async def real_run() -> None:
+        persistence = open_persistence(data)
+        args = build_parser().parse_args(["--data-dir", str(data), "--no-bot-readers"])
+        world = await build_demo_world(args, persistence)
+        window = demo_window(world, persistence)
+        await close_demo(world, persistence, window)
+
+    asyncio.run(real_run())
+    assert before <= saved_session(data)["virtual_time"] <= time.time()  # type: ignore[operator]
+
+
+def test_in_memory_runs_and_scenarios_write_no_session(tmp_path: Path) -> None:
+    result = run_app("--no-persist", "--virtual-clock", "--exit-after-start", home=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "xdg").exists()
+
+
+@pytest.mark.parametrize(
+    "content, why",
+    [
+        ("not json at all", "not a readtick session file"),
+        ('{"some": "other program"}', "not a readtick session file"),
+        ('{"kind": "readtick-session", "version": 99}', "newer readtick"),
+        ('{"kind": "readtick-session", "version": 1, "panels": ["a b"]}', "damaged panel list"),
+        ('{"kind": "readtick-session", "version": 1, "virtual_time": -1}', "damaged virtual time"),
+    ],
+)
+def test_a_bad_session_file_stops_the_start_with_one_line_and_is_left_alone(
+    tmp_path: Path, content: str, why: str
+) -> None:
+    data = tmp_path / "data"
+    chat(data)
+    session_path(data).write_text(content, encoding="utf-8")
+    before = sorted(p.name for p in data.rglob("*"))
+
+    result = run_app("--data-dir", str(data), "--exit-after-start", home=tmp_path)
+
+    assert result.returncode == EXIT_DATA_DIR
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert str(session_path(data)) in lines[0] and why in lines[0] and "--data-dir" in lines[0]
+    assert session_path(data).read_text(encoding="utf-8") == content
+    assert sorted(p.name for p in data.rglob("*")) == before
+
+
+def test_reset_deletes_the_session_file_only_if_it_is_readticks(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    Session(data, panels=["alice", "bob", "carol"], virtual_time=T0).save()
+    assert session_path(data) in readtick_files(data)
+    session_path(data).write_text('{"some": "other program"}', encoding="utf-8")
+    assert session_path(data) not in readtick_files(data)
+    assert SESSION_FILE == session_path(data).name
