@@ -17,13 +17,13 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import headless
-from app.datadir import default_data_dir
-from app.persistence import Persistence, PersistenceError, open_persistence
-from app.world import DEFAULT_GROUP, World, build_world, panel_users
+from readtick.app import headless
+from readtick.app.datadir import default_data_dir
+from readtick.app.persistence import Persistence, PersistenceError, open_persistence
+from readtick.app.world import DEFAULT_GROUP, World, build_world, panel_users
 
 if TYPE_CHECKING:
-    from ui.mainwindow import MainWindow
+    from readtick.ui.mainwindow import MainWindow
 
 EXIT_OK = 0
 EXIT_DATA_DIR = 2  # the data directory is unusable, in use, or its reset was not confirmed
@@ -190,8 +190,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import qasync
     from PySide6.QtWidgets import QApplication
-
-    from ui.theme import apply_theme
+    from readtick.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "readtick"])
     app.setApplicationName("readtick")
@@ -230,7 +229,7 @@ def demo_window(world: World, persistence: Persistence | None = None) -> MainWin
     """The window on ``world``: panels added from its toolbar get their clients (and caches) from
     the world; on a data directory, the panels and a virtual clock's time are saved as they
     change."""
-    from ui.mainwindow import MainWindow
+    from readtick.ui.mainwindow import MainWindow
 
     window = MainWindow(world.engine, world.clients, make_client=world.new_client)
     if persistence is not None:
@@ -241,7 +240,7 @@ def demo_window(world: World, persistence: Persistence | None = None) -> MainWin
 async def _run(args: argparse.Namespace, app, persistence: Persistence | None = None) -> int:
     screenshot = args.screenshot is not None
     if screenshot:
-        from app.demoscript import SCRIPT_START, play_demo_script
+        from readtick.app.demoscript import SCRIPT_START, play_demo_script
 
         world = await build_world(
             clients=args.clients,

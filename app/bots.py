@@ -9,7 +9,7 @@ import logging
 import random
 from collections.abc import Sequence
 
-from core import Client, ConversationType, EventHandler, Message, ReceiptError, ReceiptStatus
+from readtick.core import Client, ConversationType, EventHandler, Message, ReceiptError, ReceiptStatus
 
 log = logging.getLogger(__name__)
 

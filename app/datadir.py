@@ -20,11 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
-from app.session import is_session_file, session_path, temp_path
-from core.sqlitecache import CACHE_KIND, SqliteLocalCache
-from core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER
-from core.sqlitestore import ENGINE_KIND, SqliteEngineStore
-from core.validation import check_id
+from readtick.app.session import is_session_file, session_path, temp_path
+from readtick.core.sqlitecache import CACHE_KIND, SqliteLocalCache
+from readtick.core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER
+from readtick.core.sqlitestore import ENGINE_KIND, SqliteEngineStore
+from readtick.core.validation import check_id
 
 APP_NAME = "readtick"
 ENGINE_FILE = "engine.sqlite3"

@@ -7,9 +7,9 @@ on every run (virtual clock, fixed start time).
 
 from __future__ import annotations
 
-from app.world import DEFAULT_GROUP, World
-from core import Client, ConversationType, MessageSendConfig, ReceiptError, TextMessage
-from ui.mainwindow import MainWindow
+from readtick.app.world import DEFAULT_GROUP, World
+from readtick.core import Client, ConversationType, MessageSendConfig, ReceiptError, TextMessage
+from readtick.ui.mainwindow import MainWindow
 
 #: 2025-01-06 09:41 (UTC): a plausible time on the screenshot instead of 1970.
 SCRIPT_START = 1736156460.0

@@ -16,8 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
-
-from core import (
+from readtick.core import (
     ConversationType,
     MessageDirection,
     MessageReceiptInfo,
@@ -25,9 +24,9 @@ from core import (
     SentStatus,
     TextMessage,
 )
-from ui.messagedelegate import MessageDelegate
-from ui.messagemodel import MessageListModel
-from ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
+from readtick.ui.messagedelegate import MessageDelegate
+from readtick.ui.messagemodel import MessageListModel
+from readtick.ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
 
 STATES = (
     ReceiptStatus.NONE,

@@ -16,7 +16,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app.scenario import (
+from readtick.app.scenario import (
     DEFAULT_SCENARIO,
     Read,
     ReadConversation,
@@ -27,13 +27,12 @@ from app.scenario import (
     load_scenario,
     resolve_scenario_path,
 )
-from app.scenarioplayer import Failure, PlayerState, PlayResult, ScenarioPlayer, ScenarioWorld
-from core import ConversationType
+from readtick.app.scenarioplayer import Failure, PlayerState, PlayResult, ScenarioPlayer, ScenarioWorld
+from readtick.core import ConversationType
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
-
-    from ui.mainwindow import MainWindow
+    from readtick.ui.mainwindow import MainWindow
 
 T = TypeVar("T")
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -112,8 +111,7 @@ def _offscreen_app(theme: str) -> QApplication:
     """The application, offscreen: the variable must be set before the QApplication exists."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtWidgets import QApplication
-
-    from ui.theme import apply_theme
+    from readtick.ui.theme import apply_theme
 
     if QApplication.instance() is not None and QApplication.platformName() != "offscreen":
         raise RuntimeError("a QApplication already exists on a real display; headless needs a fresh process")
@@ -166,7 +164,7 @@ def run_gallery(out_dir: Path, theme: str = "light") -> int:
         print(f"readtick: --gallery {out_dir} is a file, not a directory", file=sys.stderr)
         return EXIT_INVALID
     app = _offscreen_app(theme)
-    from app.gallery import CONTACT_SHEET, render_gallery
+    from readtick.app.gallery import CONTACT_SHEET, render_gallery
 
     try:
         paths = render_gallery(out_dir, app)
@@ -203,7 +201,7 @@ def run_headless(name: str, out_dir: Path, theme: str = "light") -> int:
 
 
 async def _play_headless(scenario: Scenario, out_dir: Path) -> tuple[PlayResult, list[Path]]:
-    from ui.mainwindow import MainWindow
+    from readtick.ui.mainwindow import MainWindow
 
     written: list[Path] = []
     world = await ScenarioWorld.create(scenario)
@@ -282,8 +280,7 @@ def run_in_window(name: str, theme: str, speed: float) -> int:
     if scenario is None:
         return EXIT_INVALID
     from PySide6.QtWidgets import QApplication
-
-    from ui.theme import apply_theme
+    from readtick.ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "readtick"])
     app.setApplicationName("readtick")
@@ -294,8 +291,7 @@ def run_in_window(name: str, theme: str, speed: float) -> int:
 
 async def _play_in_window(app: QApplication, scenario: Scenario, speed: float) -> int:
     from PySide6.QtGui import QKeySequence, QShortcut
-
-    from ui.mainwindow import MainWindow
+    from readtick.ui.mainwindow import MainWindow
 
     world = await ScenarioWorld.create(scenario)
     window = MainWindow(world.engine, list(world.clients.values()))

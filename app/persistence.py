@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
-from app.datadir import (
+from readtick.app.datadir import (
     client_cache_path,
     confirm_and_reset,
     engine_store_path,
@@ -23,10 +23,10 @@ from app.datadir import (
     open_engine_store,
     readtick_files,
 )
-from app.session import Session, SessionFileError
-from core import Clock, ErrorCode, ReceiptError, VirtualClock
-from core.localcache import LocalCache
-from core.sqlitestore import SqliteEngineStore
+from readtick.app.session import Session, SessionFileError
+from readtick.core import Clock, ErrorCode, ReceiptError, VirtualClock
+from readtick.core.localcache import LocalCache
+from readtick.core.sqlitestore import SqliteEngineStore
 
 LOCK_FILE = "readtick.lock"
 

@@ -14,12 +14,13 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, ClassVar
 
-from core import ReceiptStatus
+from readtick.core import ReceiptStatus
 
-BUILTIN_DIR = Path(__file__).resolve().parent.parent / "resources" / "scenarios"
+BUILTIN_DIR = Path(str(files("readtick.resources"))) / "scenarios"
 DEFAULT_SCENARIO = "demo"
 """The built-in scenario plain ``readtick`` plays headless when there is no display."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import Enum
 
-from app.scenario import (
+from readtick.app.scenario import (
     AdvanceTime,
     Expect,
     Read,
@@ -27,7 +27,7 @@ from app.scenario import (
     Step,
     Wait,
 )
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     Message,
@@ -37,7 +37,7 @@ from core import (
     TextMessage,
     VirtualClock,
 )
-from core.localcache import cache_key
+from readtick.core.localcache import cache_key
 
 ScreenshotCallback = Callable[[str], Awaitable[None] | None]
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import ReceiptError
-from core.validation import check_id
+from readtick.core import ReceiptError
+from readtick.core.validation import check_id
 
 SESSION_FILE = "session.json"
 TEMP_SUFFIX = ".tmp"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.bots import BotReader, bot_names
-from core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
-from core.localcache import LocalCache
-from core.store import EngineStore
-from ui.mainwindow import CLIENT_NAMES, MAX_CLIENTS, MIN_CLIENTS
+from readtick.app.bots import BotReader, bot_names
+from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
+from readtick.core.localcache import LocalCache
+from readtick.core.store import EngineStore
+from readtick.ui.mainwindow import CLIENT_NAMES, MAX_CLIENTS, MIN_CLIENTS
 
 DEFAULT_GROUP = "team"
 

@@ -25,10 +25,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import ConversationType, ReceiptEngine, ReceiptFilter, ReceiptStatus, TextMessage, VirtualClock
-from core.messages import Message
-from core.sqlitestore import SqliteEngineStore
-from core.store import group_key
+from readtick.core import (
+    ConversationType,
+    ReceiptEngine,
+    ReceiptFilter,
+    ReceiptStatus,
+    TextMessage,
+    VirtualClock,
+)
+from readtick.core.messages import Message
+from readtick.core.sqlitestore import SqliteEngineStore
+from readtick.core.store import group_key
 
 GROUP = ConversationType.GROUP
 SENDER = "sender"

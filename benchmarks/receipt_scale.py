@@ -11,7 +11,7 @@ import asyncio
 import time
 import tracemalloc
 
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     MessageSendConfig,
@@ -20,7 +20,7 @@ from core import (
     TextMessage,
     VirtualClock,
 )
-from core.store import group_key
+from readtick.core.store import group_key
 
 MESSAGES = 200
 READERS_TIMED = 500

@@ -2,13 +2,13 @@
 
 Everything a user of the SDK needs is importable from here::
 
-    from core import ReceiptEngine, Client, TextMessage, MessageSendConfig, ConversationType
+    from readtick.core import ReceiptEngine, Client, TextMessage, MessageSendConfig, ConversationType
 """
 
-from core.client import Client
-from core.clock import Clock, RealClock, VirtualClock
-from core.engine import ReceiptEngine
-from core.enums import (
+from readtick.core.client import Client
+from readtick.core.clock import Clock, RealClock, VirtualClock
+from readtick.core.engine import ReceiptEngine
+from readtick.core.enums import (
     ConnectionState,
     ConversationType,
     MessageDirection,
@@ -17,9 +17,9 @@ from core.enums import (
     ReceiptStatus,
     SentStatus,
 )
-from core.errors import ErrorCode, ReceiptError
-from core.handler import EventHandler
-from core.messages import (
+from readtick.core.errors import ErrorCode, ReceiptError
+from readtick.core.handler import EventHandler
+from readtick.core.messages import (
     AudioMessage,
     BarrageMessage,
     CombineMessage,
@@ -31,7 +31,7 @@ from core.messages import (
     TextMessage,
     VideoMessage,
 )
-from core.results import (
+from readtick.core.results import (
     ConversationMessageReceiptReadSentResult,
     GroupMessageReceiptMemberListQueriedResult,
     GroupMessageReceiptMemberQueryConfig,

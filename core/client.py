@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
-from core.engine import ReceiptEngine
-from core.enums import (
+from readtick.core.engine import ReceiptEngine
+from readtick.core.enums import (
     ConnectionState,
     ConversationType,
     MessageDirection,
@@ -22,13 +22,13 @@ from core.enums import (
     ReceiptStatus,
     SentStatus,
 )
-from core.errors import ErrorCode, ReceiptError
-from core.handler import EventHandler
-from core.link import Link
-from core.localcache import LocalCache, MemoryLocalCache, cache_key
-from core.messages import Message
-from core.receipt import ACTIVE, MEMBER_PAGE_MAX, MEMBER_PAGE_MIN, READ_LIMIT, receipt_refusal
-from core.results import (
+from readtick.core.errors import ErrorCode, ReceiptError
+from readtick.core.handler import EventHandler
+from readtick.core.link import Link
+from readtick.core.localcache import LocalCache, MemoryLocalCache, cache_key
+from readtick.core.messages import Message
+from readtick.core.receipt import ACTIVE, MEMBER_PAGE_MAX, MEMBER_PAGE_MIN, READ_LIMIT, receipt_refusal
+from readtick.core.results import (
     ConversationMessageReceiptReadSentResult,
     GroupMessageReceiptMemberListQueriedResult,
     GroupMessageReceiptMemberQueryConfig,
@@ -39,8 +39,8 @@ from core.results import (
     MessageSendConfig,
     MessageSentResult,
 )
-from core.store import OutboxEvent
-from core.validation import (
+from readtick.core.store import OutboxEvent
+from readtick.core.validation import (
     check_content,
     check_conversation_type,
     check_id,

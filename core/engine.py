@@ -14,11 +14,11 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from core.clock import Clock, RealClock
-from core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
-from core.errors import ErrorCode, ReceiptError
-from core.messages import Message, message_from_payload
-from core.receipt import (
+from readtick.core.clock import Clock, RealClock
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
+from readtick.core.errors import ErrorCode, ReceiptError
+from readtick.core.messages import Message, message_from_payload
+from readtick.core.receipt import (
     ACTIVE,
     ReadRanges,
     ReceiptCounts,
@@ -26,12 +26,20 @@ from core.receipt import (
     status_after_change,
     transition,
 )
-from core.results import MessageReceiptInfo
-from core.store import EngineStore, MemoryEngineStore, MessageRecord, OutboxEvent, Period, group_key, peer_key
-from core.validation import check_id, check_ids, invalid
+from readtick.core.results import MessageReceiptInfo
+from readtick.core.store import (
+    EngineStore,
+    MemoryEngineStore,
+    MessageRecord,
+    OutboxEvent,
+    Period,
+    group_key,
+    peer_key,
+)
+from readtick.core.validation import check_id, check_ids, invalid
 
 if TYPE_CHECKING:
-    from core.client import Client
+    from readtick.core.client import Client
 
 
 class ReceiptEngine:

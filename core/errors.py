@@ -10,7 +10,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from core.messages import Message
+    from readtick.core.messages import Message
 
 
 class ErrorCode(IntEnum):

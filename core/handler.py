@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from core.enums import ConnectionState
-from core.messages import Message
-from core.results import MessageReceiptInfo
+from readtick.core.enums import ConnectionState
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
 
 if TYPE_CHECKING:
-    from core.client import Client
+    from readtick.core.client import Client
 
 EVENT_NAMES: tuple[str, ...] = (
     "on_peer_message_received",

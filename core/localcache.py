@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from core.enums import ConversationType
-from core.messages import Message
-from core.results import MessageReceiptInfo
+from readtick.core.enums import ConversationType
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
 
 CacheKey = int
 ConversationRef = tuple[str, ConversationType]

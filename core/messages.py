@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from core.enums import ConversationType, MessageDirection, MessageType, ReceiptStatus, SentStatus
+from readtick.core.enums import ConversationType, MessageDirection, MessageType, ReceiptStatus, SentStatus
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -33,7 +33,7 @@ import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from core.enums import ConversationType, MessageType, ReceiptStatus
+from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
 
 READ_LIMIT = 10
 """Most messages one ``send_message_receipts_read`` call may carry (rule 3, error 6000282)."""

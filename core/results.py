@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.enums import ConversationType, ReceiptFilter, ReceiptStatus
-from core.messages import Message
+from readtick.core.enums import ConversationType, ReceiptFilter, ReceiptStatus
+from readtick.core.messages import Message
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.enums import ConversationType, MessageDirection, MessageType, ReceiptStatus, SentStatus
-from core.localcache import CacheKey, ConversationRef, cache_key
-from core.messages import Message, message_from_payload
-from core.results import MessageReceiptInfo
-from core.sqlitedb import (
+from readtick.core.enums import ConversationType, MessageDirection, MessageType, ReceiptStatus, SentStatus
+from readtick.core.localcache import CacheKey, ConversationRef, cache_key
+from readtick.core.messages import Message, message_from_payload
+from readtick.core.results import MessageReceiptInfo
+from readtick.core.sqlitedb import (
     INFO_COLUMNS,
     Database,
     DatabaseKind,
@@ -21,7 +21,7 @@ from core.sqlitedb import (
     register_kind,
     store_error,
 )
-from core.sqlitestore import decode_payload, encode_payload
+from readtick.core.sqlitestore import decode_payload, encode_payload
 
 SCHEMA_V1 = (
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from core.enums import ConversationType, ReceiptStatus
-from core.errors import ErrorCode, ReceiptError
-from core.results import MessageReceiptInfo
+from readtick.core.enums import ConversationType, ReceiptStatus
+from readtick.core.errors import ErrorCode, ReceiptError
+from readtick.core.results import MessageReceiptInfo
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 HEADER_USER_VERSION = slice(60, 64)

@@ -16,11 +16,11 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-from core.enums import ConversationType, MessageType, ReceiptStatus
-from core.receipt import Range
-from core.results import MessageReceiptInfo
-from core.sqlitedb import Database, DatabaseKind, info_from_row, info_to_row, register_kind
-from core.store import MessageRecord, OutboxEvent, Period
+from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
+from readtick.core.receipt import Range
+from readtick.core.results import MessageReceiptInfo
+from readtick.core.sqlitedb import Database, DatabaseKind, info_from_row, info_to_row, register_kind
+from readtick.core.store import MessageRecord, OutboxEvent, Period
 
 ACTIVE_SQL = "status IN (1, 5)"
 """``core.receipt.ACTIVE`` (PROCESSING, DELIVERED) in SQL; the partial indexes use this exact text."""

@@ -13,9 +13,9 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from core.enums import ConversationType, MessageType, ReceiptStatus
-from core.receipt import ACTIVE, Range
-from core.results import MessageReceiptInfo
+from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
+from readtick.core.receipt import ACTIVE, Range
+from readtick.core.results import MessageReceiptInfo
 
 Period = tuple[int, "int | None"]
 """One stretch of group membership: ``(join_seq, leave_seq)``; the member may read messages with

@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from core.enums import ConversationType
-from core.errors import ErrorCode, ReceiptError
-from core.messages import BarrageMessage, Message, MultipleMessage, TextMessage
+from readtick.core.enums import ConversationType
+from readtick.core.errors import ErrorCode, ReceiptError
+from readtick.core.messages import BarrageMessage, Message, MultipleMessage, TextMessage
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.@\-]{1,32}")
 """User and group ids: 1-32 of letters, digits and ``_ . @ -`` (the SDK's id alphabet, narrowed)."""

@@ -23,15 +23,24 @@ def _python_files(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
 
 
-def _imported_top_names(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield (line, top-level module name) for every absolute import in the file."""
+def _imported_names(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield (line, full module name) for every absolute import in the file."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                yield node.lineno, alias.name.split(".")[0]
+                yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            yield node.lineno, node.module.split(".")[0]
+            yield node.lineno, node.module
+
+
+def _imported_top_names(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield (line, top-level name) for every absolute import, seeing readtick.x as x."""
+    for line, name in _imported_names(path):
+        parts = name.split(".")
+        if parts[0] == "readtick" and len(parts) > 1:
+            parts = parts[1:]
+        yield line, parts[0]
 
 
 def _offending_imports(package: str, forbidden: frozenset[str]) -> list[str]:
@@ -44,10 +53,11 @@ def _offending_imports(package: str, forbidden: frozenset[str]) -> list[str]:
 
 
 def _module_name(path: Path) -> str:
+    """The installed name of a file: core/engine.py is readtick.core.engine."""
     parts = list(path.relative_to(ROOT).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join(["readtick", *parts])
 
 
 def test_core_has_no_qt_import_statements() -> None:
@@ -58,8 +68,7 @@ def test_core_has_no_qt_import_statements() -> None:
 # Runs in a fresh interpreter so nothing pytest or pytest-qt already imported can hide a leak.
 _IMPORT_CHECK = """
 import importlib, json, sys
-root, names = sys.argv[1], sys.argv[2:]
-sys.path.insert(0, root)
+names = sys.argv[2:]
 for name in names:
     importlib.import_module(name)
 forbidden = set(json.loads({forbidden!r}))
@@ -88,3 +97,16 @@ def test_importing_core_loads_no_qt() -> None:
 def test_ui_never_imports_app() -> None:
     assert _python_files("ui"), "ui/ holds no Python files: the scan would pass vacuously"
     assert _offending_imports("ui", frozenset({"app"})) == []
+
+
+def test_code_imports_the_installed_namespace_only() -> None:
+    """`import core` would find whatever top-level `core` comes first on sys.path (another
+    distribution's, or a tester's own package): readtick's code names readtick.core, always."""
+    bare = [
+        f"{path.relative_to(ROOT)}:{line}: imports {name}"
+        for folder in ("core", "ui", "app", "tests", "benchmarks")
+        for path in _python_files(folder)
+        for line, name in _imported_names(path)
+        if name.split(".")[0] in {"core", "ui", "app", "resources"}
+    ]
+    assert bare == []

@@ -1,4 +1,4 @@
-"""Guard against the PySide6 6.12.0 reference leak on None (see GUIDE.md, "The stack").
+"""Guard against the PySide6 6.12.0 reference leak on None.
 
 On Python 3.11, PySide6 6.12.0 drops a reference to None on every void call such as
 QPainter.save/restore and setPen; after a few thousand paints the process aborts with

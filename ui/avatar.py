@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-
-from ui.theme import ui_font
+from readtick.ui.theme import ui_font
 
 _COLORS = ("#e5484d", "#2f7de1", "#12a594", "#ab4aba", "#f76b15", "#3e63dd", "#978365", "#d6409f")
 

@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal
-
-from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
-from core.handler import EventHandler
-from core.messages import Message, TextMessage
-from core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
+from readtick.core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
+from readtick.core.handler import EventHandler
+from readtick.core.messages import Message, TextMessage
+from readtick.core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
 
 if TYPE_CHECKING:
-    from core.client import Client
-    from core.engine import ReceiptEngine
+    from readtick.core.client import Client
+    from readtick.core.engine import ReceiptEngine
 
 #: Most messages one read call may carry (SPEC §4 rule 3).
 READ_BATCH_LIMIT = 10

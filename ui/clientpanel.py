@@ -27,19 +27,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus, SentStatus
-from core.errors import ReceiptError
-from core.messages import Message
-from core.results import MessageReceiptInfo
-from ui.avatar import avatar_icon, avatar_pixmap
-from ui.clientbridge import READ_BATCH_LIMIT, ClientBridge
-from ui.eventlog import EventLog
-from ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
-from ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
-from ui.messageview import MessageView
-from ui.theme import current_theme
-from ui.toggleswitch import ToggleSwitch
+from readtick.core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from readtick.core.errors import ReceiptError
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
+from readtick.ui.avatar import avatar_icon, avatar_pixmap
+from readtick.ui.clientbridge import READ_BATCH_LIMIT, ClientBridge
+from readtick.ui.eventlog import EventLog
+from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
+from readtick.ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
+from readtick.ui.messageview import MessageView
+from readtick.ui.theme import current_theme
+from readtick.ui.toggleswitch import ToggleSwitch
 
 #: Item data role of ``conversationPicker`` holding the ConversationType (the id is UserRole).
 ConversationTypeRole = Qt.ItemDataRole.UserRole + 1

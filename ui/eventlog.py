@@ -10,11 +10,10 @@ from collections.abc import Mapping
 
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
-
-from core.enums import ConnectionState, ConversationType
-from core.messages import Message
-from core.results import MessageReceiptInfo
-from ui.theme import SMALL_PIXEL_SIZE, current_theme, ui_font
+from readtick.core.enums import ConnectionState, ConversationType
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
+from readtick.ui.theme import SMALL_PIXEL_SIZE, current_theme, ui_font
 
 MAX_LINES = 5000
 

@@ -30,12 +30,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from core import Client, ReceiptEngine, ReceiptError, VirtualClock
-from ui.clientbridge import ClientBridge
-from ui.clientpanel import ClientPanel
-from ui.theme import apply_theme, current_theme
-from ui.timecontrol import TimeControl
+from readtick.core import Client, ReceiptEngine, ReceiptError, VirtualClock
+from readtick.ui.clientbridge import ClientBridge
+from readtick.ui.clientpanel import ClientPanel
+from readtick.ui.theme import apply_theme, current_theme
+from readtick.ui.timecontrol import TimeControl
 
 #: The toolbar's hint, longest first: it shows the longest that fits in the space left.
 TOOLBAR_HINTS = (

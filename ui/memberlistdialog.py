@@ -22,13 +22,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
-from core.errors import ReceiptError
-from core.messages import Message
-from core.results import MessageReceiptInfo
-from ui.avatar import avatar_icon
-from ui.clientbridge import ClientBridge
-from ui.messagedelegate import format_time
+from readtick.core.errors import ReceiptError
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
+from readtick.ui.avatar import avatar_icon
+from readtick.ui.clientbridge import ClientBridge
+from readtick.ui.messagedelegate import format_time
 
 DEFAULT_PAGE_SIZE = 10
 

@@ -26,13 +26,12 @@ from PySide6.QtGui import (
     QTextOption,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
-
-from core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
-from core.messages import Message
-from ui.avatar import user_color
-from ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
-from ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
-from ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from readtick.core.messages import Message
+from readtick.ui.avatar import user_color
+from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
+from readtick.ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
+from readtick.ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
 
 ROW_GAP = 3.0
 SIDE_MARGIN = 12.0

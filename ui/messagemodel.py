@@ -15,10 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
-
-from core.enums import ConversationType, MessageDirection, ReceiptStatus
-from core.messages import Message
-from core.results import MessageReceiptInfo
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus
+from readtick.core.messages import Message
+from readtick.core.results import MessageReceiptInfo
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
 ReceiptStatusRole = Qt.ItemDataRole.UserRole + 2

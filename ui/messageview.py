@@ -3,7 +3,7 @@ keeps the newest message in view when the user is at the bottom, and asks for ol
 when the user scrolls to the top.
 
 QListView re-lays out every row on any ``dataChanged`` when row heights vary (about 2 s at
-100,000 rows, see GUIDE "Long conversations"). Rows never change height with their receipt, so
+100,000 rows, measured). Rows never change height with their receipt, so
 when only ``RECEIPT_ROLES`` changed, ``dataChanged`` here just repaints the changed rows.
 """
 
@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
-
-from ui.messagedelegate import MessageDelegate
-from ui.messagemodel import RECEIPT_ROLES
+from readtick.ui.messagedelegate import MessageDelegate
+from readtick.ui.messagemodel import RECEIPT_ROLES
 
 #: How close to the bottom (pixels) still counts as "at the bottom".
 _BOTTOM_SLACK = 24

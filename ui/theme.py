@@ -8,6 +8,7 @@ come out the same on every machine that has DejaVu Sans.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from string import Template
 
@@ -26,7 +27,9 @@ MONO_FONT_FAMILY = "DejaVu Sans Mono"
 BASE_PIXEL_SIZE = 13
 SMALL_PIXEL_SIZE = 11
 
-RESOURCES = Path(__file__).resolve().parent.parent / "resources"
+# Found through the import system, so a wheel installed anywhere finds its own copy. Wheels are
+# always unpacked, so the traversable is a real directory (the style sheet names icon files by path).
+RESOURCES = Path(str(files("readtick.resources")))
 _STYLE_SHEET = RESOURCES / "styles" / "readtick.qss"
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
-
-from core.enums import ReceiptStatus
-from ui.theme import Theme
+from readtick.core.enums import ReceiptStatus
+from readtick.ui.theme import Theme
 
 #: Size of the box every mark is drawn in (logical pixels). Double ticks use all of it.
 MARK_SIZE = QSizeF(18.0, 11.0)

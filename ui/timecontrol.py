@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
-
-from core import VirtualClock
+from readtick.core import VirtualClock
 
 #: (label, seconds) offered in the combo box; "1 day" is the default.
 AMOUNTS: tuple[tuple[str, float], ...] = (

@@ -5,8 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import QAbstractButton, QWidget
-
-from ui.theme import current_theme
+from readtick.ui.theme import current_theme
 
 
 class ToggleSwitch(QAbstractButton):

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.scenario import (
+from readtick.app.scenario import (
     DEFAULT_SCENARIO,
     Expect,
     Send,
@@ -20,8 +19,8 @@ from app.scenario import (
     load_scenario_text,
     resolve_scenario_path,
 )
-from app.scenarioplayer import play_instantly
-from core import ReceiptStatus
+from readtick.app.scenarioplayer import play_instantly
+from readtick.core import ReceiptStatus
 
 BUILTINS = builtin_scenarios()
 REQUIRED = {
@@ -118,7 +117,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def run_readtick(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_API": "pyside6"}
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "readtick.app", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -192,7 +191,7 @@ def test_headless_run_of_an_invalid_file_lists_the_problems_and_exits_2(tmp_path
 def test_no_display_falls_back_to_the_demo_scenario_headless(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
     done = subprocess.run(
-        [sys.executable, "-m", "app"],
+        [sys.executable, "-m", "readtick.app"],
         cwd=tmp_path,
         env=env,
         capture_output=True,

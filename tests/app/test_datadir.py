@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app import datadir
-from app.datadir import (
+from readtick.app import datadir
+from readtick.app.datadir import (
     client_cache_path,
     confirm_and_reset,
     default_data_dir,
@@ -22,7 +21,7 @@ from app.datadir import (
     readtick_files,
     reset_data_dir,
 )
-from core import ErrorCode, ReceiptError
+from readtick.core import ErrorCode, ReceiptError
 
 
 def test_default_dir_on_linux_follows_xdg(monkeypatch, tmp_path):

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QColor, QFontInfo, QImage
 from PySide6.QtWidgets import QApplication
-
-from app.gallery import CELL, CONTACT_SHEET, THEME_NAMES, GalleryPainter, cells, render_gallery
-from ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
+from readtick.app.gallery import CELL, CONTACT_SHEET, THEME_NAMES, GalleryPainter, cells, render_gallery
+from readtick.ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
 
 HERE = Path(__file__).resolve().parent
 BASELINES = HERE / "baselines" / "gallery"

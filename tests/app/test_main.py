@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from app.__main__ import build_parser, has_display
+from readtick.app.__main__ import build_parser, has_display
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +17,12 @@ def run_app(*args: str, env_drop: tuple[str, ...] = (), cwd: Path = ROOT) -> sub
     env = {k: v for k, v in os.environ.items() if k not in env_drop}
     env["TZ"] = "UTC"
     return subprocess.run(
-        [sys.executable, "-m", "app", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "readtick.app", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

@@ -17,16 +17,15 @@ import time
 from pathlib import Path
 
 import pytest
-
-from app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser, demo_window, main
-from app.datadir import client_cache_path, engine_store_path, open_engine_store, readtick_files
-from app.persistence import DataDirBusy, DataDirLock, Persistence, PersistenceError, open_persistence
-from app.session import SESSION_FILE, Session, session_path, temp_path
-from app.world import DEFAULT_GROUP, World, build_world, panel_users
-from core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage, VirtualClock
-from core.localcache import MemoryLocalCache
-from core.sqlitecache import SqliteLocalCache
-from core.store import MemoryEngineStore, peer_key
+from readtick.app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser, demo_window, main
+from readtick.app.datadir import client_cache_path, engine_store_path, open_engine_store, readtick_files
+from readtick.app.persistence import DataDirBusy, DataDirLock, Persistence, PersistenceError, open_persistence
+from readtick.app.session import SESSION_FILE, Session, session_path, temp_path
+from readtick.app.world import DEFAULT_GROUP, World, build_world, panel_users
+from readtick.core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage, VirtualClock
+from readtick.core.localcache import MemoryLocalCache
+from readtick.core.sqlitecache import SqliteLocalCache
+from readtick.core.store import MemoryEngineStore, peer_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
@@ -39,7 +38,7 @@ def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TZ="UTC", HOME=str(home))
     env["XDG_DATA_HOME"] = str(home / "xdg")
     return subprocess.run(
-        [sys.executable, "-m", "app", *args],
+        [sys.executable, "-m", "readtick.app", *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -193,8 +192,8 @@ def test_a_cache_that_cannot_be_opened_closes_what_was_opened() -> None:
 
 
 def test_a_window_on_the_reopened_world_shows_history_and_statuses(qapp, tmp_path: Path) -> None:
-    from ui.mainwindow import MainWindow
-    from ui.messagemodel import ReceiptStatusRole, UnreadMemberCountRole
+    from readtick.ui.mainwindow import MainWindow
+    from readtick.ui.messagemodel import ReceiptStatusRole, UnreadMemberCountRole
 
     data = tmp_path / "data"
     chat(data)
@@ -383,7 +382,7 @@ def saved_session(data: Path) -> dict[str, object]:
 
 
 def test_a_panel_added_from_the_toolbar_comes_back_with_its_history(qapp, tmp_path: Path) -> None:
-    from ui.messagemodel import ReceiptStatusRole
+    from readtick.ui.messagemodel import ReceiptStatusRole
 
     data = tmp_path / "data"
     before = time.time()

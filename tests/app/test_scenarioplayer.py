@@ -9,9 +9,8 @@ import textwrap
 import time
 
 import pytest
-
-from app.scenario import Scenario, Step, load_scenario_text
-from app.scenarioplayer import PlayerState, ScenarioPlayer, ScenarioWorld, play_instantly
+from readtick.app.scenario import Scenario, Step, load_scenario_text
+from readtick.app.scenarioplayer import PlayerState, ScenarioPlayer, ScenarioWorld, play_instantly
 
 HEADER = """
 [[users]]

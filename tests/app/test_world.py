@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from app.bots import bot_names
-from app.world import DEFAULT_GROUP, build_world
+from readtick.app.bots import bot_names
+from readtick.app.world import DEFAULT_GROUP, build_world
 
 
 def test_default_world_has_alice_bob_and_three_bots() -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import timedelta
 
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     EventHandler,

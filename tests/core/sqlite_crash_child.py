@@ -15,9 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from readtick.core import ConversationType, MessageDirection, ReceiptError, ReceiptStatus  # noqa: E402
 from sqlite_worlds import file_world  # noqa: E402
-
-from core import ConversationType, MessageDirection, ReceiptError, ReceiptStatus  # noqa: E402
 
 USERS = ["alice", "bob", "carol", "dave"]
 GROUP_MEMBERS = [*USERS, "erin"]

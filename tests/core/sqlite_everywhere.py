@@ -7,10 +7,10 @@ Used by ``test_sqlite_whole_suite.py``.
 
 from __future__ import annotations
 
-import core.client
-import core.engine
-from core.sqlitecache import SqliteLocalCache
-from core.sqlitestore import SqliteEngineStore
+import readtick.core.client
+import readtick.core.engine
+from readtick.core.sqlitecache import SqliteLocalCache
+from readtick.core.sqlitestore import SqliteEngineStore
 
-core.engine.MemoryEngineStore = lambda: SqliteEngineStore(":memory:")  # type: ignore[assignment,misc]
-core.client.MemoryLocalCache = lambda: SqliteLocalCache(":memory:")  # type: ignore[assignment,misc]
+readtick.core.engine.MemoryEngineStore = lambda: SqliteEngineStore(":memory:")  # type: ignore[assignment,misc]
+readtick.core.client.MemoryLocalCache = lambda: SqliteLocalCache(":memory:")  # type: ignore[assignment,misc]

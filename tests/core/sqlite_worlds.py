@@ -8,9 +8,7 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
 
-from receipt_world import RecordingHandler, World
-
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     ReceiptEngine,
@@ -19,11 +17,12 @@ from core import (
     ReceiptStatus,
     VirtualClock,
 )
-from core.localcache import LocalCache, MemoryLocalCache
-from core.receipt import ACTIVE, ReadRanges
-from core.sqlitecache import SqliteLocalCache
-from core.sqlitestore import SqliteEngineStore
-from core.store import EngineStore, MemoryEngineStore, MessageRecord, group_key
+from readtick.core.localcache import LocalCache, MemoryLocalCache
+from readtick.core.receipt import ACTIVE, ReadRanges
+from readtick.core.sqlitecache import SqliteLocalCache
+from readtick.core.sqlitestore import SqliteEngineStore
+from readtick.core.store import EngineStore, MemoryEngineStore, MessageRecord, group_key
+from receipt_world import RecordingHandler, World
 
 STORES: dict[str, Callable[[], EngineStore]] = {
     "memory": MemoryEngineStore,

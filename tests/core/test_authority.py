@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from readtick.core import ConversationType, ErrorCode, MessageDirection, ReceiptError, ReceiptStatus
 from receipt_world import make_world
-
-from core import ConversationType, ErrorCode, MessageDirection, ReceiptError, ReceiptStatus
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from readtick.core import ConversationType, ReceiptStatus
 from receipt_world import make_world
-
-from core import ConversationType, ReceiptStatus
 
 PEER = ConversationType.PEER
 

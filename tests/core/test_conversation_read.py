@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from readtick.core import ConversationType, ErrorCode, ReceiptError, ReceiptStatus
 from receipt_world import make_world
-
-from core import ConversationType, ErrorCode, ReceiptError, ReceiptStatus
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

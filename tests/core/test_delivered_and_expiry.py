@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from readtick.core import ConversationType, ReceiptError, ReceiptStatus
 from receipt_world import make_world
-
-from core import ConversationType, ReceiptError, ReceiptStatus
 
 GROUP, PEER = ConversationType.GROUP, ConversationType.PEER
 USERS = ["alice", "bob", "carol"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from readtick.core import ConnectionState, ConversationType, ErrorCode, ReceiptError, TextMessage
 from receipt_world import make_world
-
-from core import ConnectionState, ConversationType, ErrorCode, ReceiptError, TextMessage
 
 PEER = ConversationType.PEER
 
@@ -121,7 +120,7 @@ async def test_not_logged_in_calls_say_so():
 
 
 async def test_on_the_real_clock_latency_elapses_by_itself():
-    from core import Client, ReceiptEngine
+    from readtick.core import Client, ReceiptEngine
 
     engine = ReceiptEngine()  # RealClock: the engine sets its own timer for the due delivery
     alice, bob = Client(engine, "alice"), Client(engine, "bob", latency=0.05)

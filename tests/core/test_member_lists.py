@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from receipt_world import make_world
-
-from core import (
+from readtick.core import (
     ConversationType,
     ErrorCode,
     GroupMessageReceiptMemberQueryConfig,
     ReceiptError,
     ReceiptFilter,
 )
+from receipt_world import make_world
 
 GROUP = ConversationType.GROUP
 Config = GroupMessageReceiptMemberQueryConfig

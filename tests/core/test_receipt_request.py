@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from receipt_world import make_world
-
-from core import (
+from readtick.core import (
     BarrageMessage,
     Client,
     CommandMessage,
@@ -18,6 +16,7 @@ from core import (
     SentStatus,
     TextMessage,
 )
+from receipt_world import make_world
 
 RECEIPT = MessageSendConfig(has_receipt=True)
 

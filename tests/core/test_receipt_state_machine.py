@@ -7,9 +7,8 @@ import itertools
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-from core import ReceiptStatus
-from core.receipt import (
+from readtick.core import ReceiptStatus
+from readtick.core.receipt import (
     TRANSITIONS,
     IllegalTransition,
     ReadRanges,

@@ -6,9 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from sqlite_worlds import CACHES, STORES, add_client, cache_path, close_world, file_world, store_world
-
-from core import (
+from readtick.core import (
     CommandMessage,
     ConversationType,
     ErrorCode,
@@ -20,7 +18,8 @@ from core import (
     SentStatus,
     TextMessage,
 )
-from core.sqlitecache import SqliteLocalCache
+from readtick.core.sqlitecache import SqliteLocalCache
+from sqlite_worlds import CACHES, STORES, add_client, cache_path, close_world, file_world, store_world
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

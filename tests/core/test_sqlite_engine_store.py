@@ -6,10 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlite_worlds import STORES, check_invariants, snapshot, store_world
-
-import core.engine
-from core import (
+import readtick.core.engine
+from readtick.core import (
     AudioMessage,
     CombineMessage,
     CommandMessage,
@@ -27,10 +25,11 @@ from core import (
     VideoMessage,
     VirtualClock,
 )
-from core.messages import message_from_payload
-from core.receipt import IllegalTransition
-from core.sqlitestore import SqliteEngineStore
-from core.store import MessageRecord, OutboxEvent, group_key
+from readtick.core.messages import message_from_payload
+from readtick.core.receipt import IllegalTransition
+from readtick.core.sqlitestore import SqliteEngineStore
+from readtick.core.store import MessageRecord, OutboxEvent, group_key
+from sqlite_worlds import STORES, check_invariants, snapshot, store_world
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 Config = GroupMessageReceiptMemberQueryConfig
@@ -271,7 +270,7 @@ def test_an_illegal_transition_mid_operation_rolls_the_whole_operation_back(monk
     def broken(*args, **kwargs):
         raise IllegalTransition("simulated")
 
-    monkeypatch.setattr(core.engine, "status_after_change", broken)
+    monkeypatch.setattr(readtick.core.engine, "status_after_change", broken)
     with pytest.raises(IllegalTransition):
         engine.mark_read("bob", [sent], "g", GROUP)
     after = (

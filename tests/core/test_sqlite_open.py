@@ -9,11 +9,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-
-from core import ErrorCode, ReceiptError
-from core.sqlitecache import CACHE_KIND, SqliteLocalCache
-from core.sqlitedb import Database, DatabaseKind
-from core.sqlitestore import ENGINE_KIND, SqliteEngineStore
+from readtick.core import ErrorCode, ReceiptError
+from readtick.core.sqlitecache import CACHE_KIND, SqliteLocalCache
+from readtick.core.sqlitedb import Database, DatabaseKind
+from readtick.core.sqlitestore import ENGINE_KIND, SqliteEngineStore
 
 OPENERS = {"engine": SqliteEngineStore, "cache": SqliteLocalCache}
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from readtick.core import ConversationType, GroupMessageReceiptMemberQueryConfig, ReceiptStatus
 from sqlite_worlds import check_invariants, close_world, file_world, snapshot
-
-from core import ConversationType, GroupMessageReceiptMemberQueryConfig, ReceiptStatus
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 USERS = ["alice", "bob", "carol"]

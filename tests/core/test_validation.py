@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from receipt_world import make_world
-
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     ErrorCode,
@@ -15,7 +13,8 @@ from core import (
     TextMessage,
     VirtualClock,
 )
-from core.store import peer_key
+from readtick.core.store import peer_key
+from receipt_world import make_world
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

@@ -1,7 +1,8 @@
 """Qt fixtures: the one qasync loop every GUI test runs on, and a window of logged-in clients.
 
-The loop fixture is the GUIDE's recipe. Without it an ``asyncSlot`` silently never runs and the
-test still passes, so ``test_qasync_fixture.py`` proves it works before any GUI test relies on it.
+The loop fixture follows qasync's documented pattern for pytest-qt. Without it an ``asyncSlot``
+silently never runs and the test still passes, so ``test_qasync_fixture.py`` proves it works
+before any GUI test relies on it.
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ import pytest  # noqa: E402
 import qasync  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
-
-from core import Client, ConversationType, ReceiptEngine, VirtualClock  # noqa: E402
-from ui.clientpanel import ClientPanel  # noqa: E402
-from ui.mainwindow import MainWindow  # noqa: E402
-from ui.theme import apply_theme  # noqa: E402
+from readtick.core import Client, ConversationType, ReceiptEngine, VirtualClock  # noqa: E402
+from readtick.ui.clientpanel import ClientPanel  # noqa: E402
+from readtick.ui.mainwindow import MainWindow  # noqa: E402
+from readtick.ui.theme import apply_theme  # noqa: E402
 
 OUTPUT_DIR = Path(__file__).resolve().parent / "_output"
 #: 2025-01-06 09:41 UTC: screenshots show a plausible time instead of 1970.

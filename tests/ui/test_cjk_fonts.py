@@ -7,8 +7,7 @@ this test fails and says which package to install, instead of screenshots quietl
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QRawFont
-
-from ui.theme import ui_font
+from readtick.ui.theme import ui_font
 
 SAMPLES = {"你好，已读回执": "fonts-wqy-microhei", "👋🍜": "fonts-noto-color-emoji"}
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
-
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     MessageDirection,
@@ -16,10 +15,10 @@ from core import (
     SentStatus,
     TextMessage,
 )
-from core.localcache import MemoryLocalCache
-from ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
-from ui.memberlistdialog import MemberListDialog
-from ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
+from readtick.core.localcache import MemoryLocalCache
+from readtick.ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
+from readtick.ui.memberlistdialog import MemberListDialog
+from readtick.ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QModelIndex
-
-from core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
-from ui.messagemodel import (
+from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
+from readtick.ui.messagemodel import (
     RECEIPT_ROLES,
     MessageListModel,
     ReadMemberCountRole,

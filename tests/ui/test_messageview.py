@@ -4,10 +4,9 @@ bottom; scrolling to the top asks for older history."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-
-from core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
-from ui.messagemodel import MessageListModel
-from ui.messageview import MessageView
+from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
+from readtick.ui.messagemodel import MessageListModel
+from readtick.ui.messageview import MessageView
 
 PEER = ConversationType.PEER
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
+from readtick.core import ConversationType, MessageSendConfig, ReceiptError, ReceiptStatus, TextMessage
+from readtick.ui.memberlistdialog import MemberListDialog
+from readtick.ui.messagemodel import ReceiptStatusRole
 
-from core import ConversationType, MessageSendConfig, ReceiptError, ReceiptStatus, TextMessage
 from tests.ui.conftest import save_screenshot
-from ui.memberlistdialog import MemberListDialog
-from ui.messagemodel import ReceiptStatusRole
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 

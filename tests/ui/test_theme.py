@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontDatabase, QFontInfo
-
-from ui.theme import FALLBACK_FAMILIES, UI_FONT_FAMILY, apply_theme, current_theme, ui_font
+from readtick.ui.theme import FALLBACK_FAMILIES, UI_FONT_FAMILY, apply_theme, current_theme, ui_font
 
 
 def test_ui_font_resolves_to_dejavu(qapp) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLabel, QPushButton
-
-from core import (
+from readtick.core import (
     Client,
     ConversationType,
     MessageSendConfig,
@@ -15,9 +14,9 @@ from core import (
     ReceiptStatus,
     TextMessage,
 )
-from ui.mainwindow import MainWindow
-from ui.messagemodel import ReceiptStatusRole
-from ui.timecontrol import TimeControl
+from readtick.ui.mainwindow import MainWindow
+from readtick.ui.messagemodel import ReceiptStatusRole
+from readtick.ui.timecontrol import TimeControl
 
 PEER = ConversationType.PEER
 
