@@ -20,6 +20,7 @@ from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.messages import Message, message_from_payload
 from readtick.core.receipt import (
     ACTIVE,
+    DEFAULT_RECEIPT_LIFETIME,
     ReadRanges,
     ReceiptCounts,
     receiver_view,
@@ -56,7 +57,7 @@ class ReceiptEngine:
         self,
         clock: Clock | None = None,
         store: EngineStore | None = None,
-        receipt_lifetime: timedelta = timedelta(days=7),
+        receipt_lifetime: timedelta = DEFAULT_RECEIPT_LIFETIME,
         delivered_status: bool = False,
     ) -> None:
         if not isinstance(receipt_lifetime, timedelta) or receipt_lifetime <= timedelta(0):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
 
@@ -40,6 +41,12 @@ READ_LIMIT = 10
 
 MEMBER_PAGE_MIN, MEMBER_PAGE_MAX = 1, 100
 """Bounds of ``count`` in the member-list calls (rule 7)."""
+
+DEFAULT_RECEIPT_LIFETIME = timedelta(days=7)
+"""How long a receipt may stay incomplete before it expires, unless the engine is told otherwise (rule 9)."""
+
+MIN_CLIENTS, MAX_CLIENTS = 2, 8
+"""How many clients a world (and the window, one panel each) holds: fewer leaves nobody to talk to."""
 
 RECEIPT_CONVERSATION_TYPES = frozenset({ConversationType.PEER, ConversationType.GROUP})
 RECEIPT_MESSAGE_TYPES = frozenset(
@@ -66,6 +73,21 @@ TRANSITIONS: dict[ReceiptStatus, frozenset[ReceiptStatus]] = {
     ReceiptStatus.NONE: frozenset(),
     ReceiptStatus.UNKNOWN: frozenset(),
 }
+
+
+def awaits_read(status: ReceiptStatus) -> bool:
+    """Whether a receipt with this status is still open: it can be read, counted, delivered or expire."""
+    return status in ACTIVE
+
+
+def is_final(status: ReceiptStatus) -> bool:
+    """Whether this status can never change again (DONE, EXPIRED, FAILED, NONE; rule 10)."""
+    return not TRANSITIONS[status]
+
+
+def may_move(current: ReceiptStatus, new: ReceiptStatus) -> bool:
+    """Whether ``current -> new`` is a legal step of the state machine."""
+    return new in TRANSITIONS[current]
 
 
 class IllegalTransition(ValueError):
