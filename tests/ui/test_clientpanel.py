@@ -16,7 +16,9 @@ from readtick.core import (
     TextMessage,
 )
 from readtick.core.localcache import MemoryLocalCache
-from readtick.ui.clientpanel import GROUP_READ_TOOLTIP, MAX_TEXT_LENGTH, ConversationTypeRole
+from readtick.ui.composer import MAX_TEXT_LENGTH
+from readtick.ui.conversationfeed import GROUP_READ_TOOLTIP
+from readtick.ui.conversationpicker import ConversationTypeRole
 from readtick.ui.memberlistdialog import MemberListDialog
 from readtick.ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
 
