@@ -229,9 +229,12 @@ def demo_window(world: World, persistence: Persistence | None = None) -> MainWin
     """The window on ``world``: panels added from its toolbar get their clients (and caches) from
     the world; on a data directory, the panels and a virtual clock's time are saved as they
     change."""
+    from readtick.app.membership import join_groups_of_first_panel
     from readtick.ui.mainwindow import MainWindow
 
-    window = MainWindow(world.engine, world.clients, make_client=world.new_client)
+    window = MainWindow(
+        world.engine, world.clients, make_client=world.new_client, join_policy=join_groups_of_first_panel
+    )
     if persistence is not None:
         persistence.follow(window, world.engine.clock)
     return window

@@ -16,6 +16,7 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from readtick.app.membership import join_groups_of_first_panel
 from readtick.app.scenario import (
     DEFAULT_SCENARIO,
     Read,
@@ -205,7 +206,7 @@ async def _play_headless(scenario: Scenario, out_dir: Path) -> tuple[PlayResult,
 
     written: list[Path] = []
     world = await ScenarioWorld.create(scenario)
-    window = MainWindow(world.engine, list(world.clients.values()))
+    window = MainWindow(world.engine, list(world.clients.values()), join_policy=join_groups_of_first_panel)
     try:
         window.show()
         await asyncio.sleep(0)
@@ -294,7 +295,7 @@ async def _play_in_window(app: QApplication, scenario: Scenario, speed: float) -
     from readtick.ui.mainwindow import MainWindow
 
     world = await ScenarioWorld.create(scenario)
-    window = MainWindow(world.engine, list(world.clients.values()))
+    window = MainWindow(world.engine, list(world.clients.values()), join_policy=join_groups_of_first_panel)
     window.setWindowTitle(f"readtick — {scenario.title}")
     player = ScenarioPlayer(scenario, world, paced=True, speed=speed, step_interval=1.5)
     total = len(scenario.steps)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from readtick.app.bots import BotReader, bot_names
 from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
 from readtick.core.localcache import LocalCache
+from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
 from readtick.core.store import EngineStore
-from readtick.ui.mainwindow import CLIENT_NAMES, MAX_CLIENTS, MIN_CLIENTS
+from readtick.ui.mainwindow import CLIENT_NAMES
 
 DEFAULT_GROUP = "team"
 

@@ -2,10 +2,10 @@
 toolbar to add and remove clients, switch theme and (on a virtual clock) advance time.
 
 The window is the composition root of the UI: it creates one ``ClientBridge`` per client and is
-the only widget that touches the engine (to log new clients in and put them in the groups).
-Clients added from the toolbar come from ``make_client`` (given by whoever builds the window, so
-they can get the same kind of local cache as the others); removing one logs it out and closes its
-cache.
+the only widget that touches the engine (to log new clients in). Clients added from the toolbar
+come from ``make_client`` and join the groups ``join_policy`` puts them in, both given by whoever
+builds the window (the app), so they can get the same kind of local cache as the others and the
+app decides about groups; removing one logs it out and closes its cache.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import time
 import weakref
 from collections.abc import Callable, Sequence
 
-import qasync
-import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -31,6 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from readtick.core import Client, ReceiptEngine, ReceiptError, VirtualClock
+from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
+from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
 from readtick.ui.theme import apply_theme, current_theme
@@ -42,8 +42,6 @@ TOOLBAR_HINTS = (
     "Click the ticks of a group message for who read it",
     "Click group ticks: who read it",
 )
-MIN_CLIENTS = 2
-MAX_CLIENTS = 8
 PANEL_WIDTH = 460
 #: Names offered to clients added from the toolbar, in order (skipping names already taken).
 CLIENT_NAMES = (
@@ -61,12 +59,18 @@ CLIENT_NAMES = (
     "niaj",
 )
 
+JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
+"""``join_policy(engine, user_id, panel_user_ids)``: put a client added from the toolbar, just
+logged in, in groups; ``panel_user_ids`` are the users with a panel before it, in panel order.
+A ``ReceiptError`` it raises undoes the addition."""
+
 
 class MainWindow(QMainWindow):
     """The readtick window (object name ``mainWindow``).
 
     ``make_client(user_id)`` makes the (not yet logged-in) client of a panel added from the
-    toolbar; by default a ``Client`` on ``engine`` with a fresh cache in memory.
+    toolbar; by default a ``Client`` on ``engine`` with a fresh cache in memory. ``join_policy``
+    then puts it in groups (see ``JoinPolicy``); by default it joins none.
 
     Signals:
         clientsChanged(): a panel was added or removed.
@@ -81,12 +85,14 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         *,
         make_client: Callable[[str], Client] | None = None,
+        join_policy: JoinPolicy | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("readtick — read receipts, side by side")
         self._engine = engine
         self._make_client: Callable[[str], Client] = make_client or (lambda user_id: Client(engine, user_id))
+        self._join_policy = join_policy
         self._panels: dict[str, ClientPanel] = {}
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
@@ -272,14 +278,14 @@ class MainWindow(QMainWindow):
             number += 1
         return f"user{number}"
 
-    @qasync.asyncSlot()
+    @alive_slot()
     async def add_new_client(self) -> None:
         """Toolbar action: a new client with the next free name."""
         await self.create_client(self.next_free_name())
 
     async def create_client(self, user_id: str) -> ClientPanel | None:
-        """Make a new client (``make_client``), log it in, put it in the groups the first panel's
-        user is in, and give it a panel. Errors go to the status bar; returns the panel, or None."""
+        """Make a new client (``make_client``), log it in, put it in groups (``join_policy``), and
+        give it a panel. Errors go to the status bar; returns the panel, or None."""
         if len(self._panels) >= MAX_CLIENTS:
             self.statusBar().showMessage(f"At most {MAX_CLIENTS} clients fit side by side.", 5000)
             return None
@@ -293,25 +299,21 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not add {user_id}: {message}", 8000)
             return None
         try:
-            await client.login()
-            first = next(iter(self._panels), None)
-            for group_id in self._engine.group_ids_of(first) if first else []:
-                if user_id not in self._engine.group_members(group_id):
-                    self._engine.add_group_members(group_id, [user_id])
-        except ReceiptError as error:
+            await survive(self, client.login())
+            if self._join_policy is not None:
+                self._join_policy(self._engine, user_id, list(self._panels))
+        except (ReceiptError, Gone) as error:
             await _log_out_and_close(client)
-            if shiboken6.isValid(self):
+            if isinstance(error, ReceiptError) and is_alive(self):
                 self.statusBar().showMessage(f"Could not add {user_id}: {error.message}", 8000)
-            return None
-        if not shiboken6.isValid(self):
-            await _log_out_and_close(client)
             return None
         panel = self.add_client(client)
         self._fit_size()
-        self.statusBar().showMessage(f"{user_id} logged in and joined the groups.", 5000)
+        joined = " and joined the groups" if self._join_policy is not None else ""
+        self.statusBar().showMessage(f"{user_id} logged in{joined}.", 5000)
         return panel
 
-    @qasync.asyncSlot(str)
+    @alive_slot(str)
     async def remove_client(self, user_id: str) -> None:
         """Close a client's panel, log the client out and close its local cache (its user stays
         known to the engine, which keeps what arrives for it until it logs in again)."""
@@ -330,10 +332,9 @@ class MainWindow(QMainWindow):
         self._update_toolbar()
         self.clientsChanged.emit()
         try:
-            await client.logout()
+            await survive(self, client.logout())
         except ReceiptError as error:
-            if shiboken6.isValid(self):
-                self.statusBar().showMessage(f"{user_id}: {error.message}", 8000)
+            self.statusBar().showMessage(f"{user_id}: {error.message}", 8000)
         finally:
             client.cache.close()
 
@@ -347,7 +348,7 @@ class MainWindow(QMainWindow):
         for panel in self._panels.values():
             panel.refresh_theme()
 
-    @qasync.asyncSlot()
+    @alive_slot()
     async def advance_clock(self) -> None:
         """Toolbar action: one day forward on the virtual clock."""
         await self.advance_clock_by(86400.0)
@@ -380,7 +381,7 @@ class _WeakClockListener:
 
     def __call__(self) -> None:
         window = self._window()
-        if window is not None and shiboken6.isValid(window):
+        if window is not None and is_alive(window):
             window._update_clock()
             for panel in window.panels():
                 panel.refresh_receipts_shown()

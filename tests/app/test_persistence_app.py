@@ -398,6 +398,7 @@ def test_a_panel_added_from_the_toolbar_comes_back_with_its_history(qapp, tmp_pa
             assert panel is not None and window.user_ids() == ["alice", "bob", "carol"]
             carol = world.added[0]
             assert carol.user_id == "carol" and isinstance(carol.cache, SqliteLocalCache)
+            assert world.engine.group_ids_of("carol") == [DEFAULT_GROUP]  # the app's join policy
             assert saved_session(data)["panels"] == ["alice", "bob", "carol"]  # saved as it happened
             assert not temp_path(data).exists()
 

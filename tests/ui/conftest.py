@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,7 +137,8 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
 
     Every user in ``users`` gets a logged-in client and a panel; ``group_extra`` are members of
     the group "team" without a panel (logged in, silent unless a test drives them).
-    ``make_client(engine, user_id)`` makes the clients of panels added from the toolbar.
+    ``make_client(engine, user_id)`` makes the clients of panels added from the toolbar, and
+    ``join_policy(engine, user_id, panel_user_ids)`` puts them in groups.
     """
 
     def build(
@@ -148,6 +149,7 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
         delivered_status: bool = False,
         size: tuple[int, int] = (980, 760),
         make_client: Callable[[ReceiptEngine, str], Client] | None = None,
+        join_policy: Callable[[ReceiptEngine, str, Sequence[str]], None] | None = None,
     ) -> Harness:
         apply_theme(QApplication.instance(), theme)
         clock = VirtualClock(start=T0)
@@ -159,7 +161,7 @@ def make_harness(qtbot, qasync_loop, run) -> Callable[..., Harness]:
             run(client.login())
             clients[user_id] = client
         factory = None if make_client is None else (lambda user_id: make_client(engine, user_id))
-        window = MainWindow(engine, [clients[u] for u in users], make_client=factory)
+        window = MainWindow(engine, [clients[u] for u in users], make_client=factory, join_policy=join_policy)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()
