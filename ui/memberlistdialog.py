@@ -7,8 +7,6 @@ The dialog is non-modal (``show()``): ``exec()`` would block inside a coroutine 
 
 from __future__ import annotations
 
-import qasync
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -25,6 +23,7 @@ from PySide6.QtWidgets import (
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import Message
 from readtick.core.results import MessageReceiptInfo
+from readtick.ui.alive import alive_slot, survive
 from readtick.ui.avatar import avatar_icon
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.messagedelegate import format_time
@@ -165,18 +164,18 @@ class MemberListDialog(QDialog):
         self._totals = {True: info.read_member_count, False: info.unread_member_count}
         self.reload()
 
-    @qasync.asyncSlot()
+    @alive_slot()
     async def reload(self) -> None:
         """Fetch the first page of both lists again (the counts moved); pages loaded beyond it
         are dropped, "Load more" brings them back."""
         await self._load(read=True, first=True)
         await self._load(read=False, first=True)
 
-    @qasync.asyncSlot()
+    @alive_slot()
     async def load_more_read(self) -> None:
         await self._load(read=True)
 
-    @qasync.asyncSlot()
+    @alive_slot()
     async def load_more_unread(self) -> None:
         await self._load(read=False)
 
@@ -190,23 +189,24 @@ class MemberListDialog(QDialog):
         column.more.setEnabled(False)
         if not first:
             column.more.setText("Loading…")
+        page = self._bridge.member_page(
+            self._message,
+            self._group_id,
+            read=read,
+            next_flag=0 if first else column.next_flag,
+            count=self._page_size,
+        )
         try:
-            users, next_flag = await self._bridge.member_page(
-                self._message,
-                self._group_id,
-                read=read,
-                next_flag=0 if first else column.next_flag,
-                count=self._page_size,
-            )
+            users, next_flag = await survive(self, page)
         except ReceiptError as error:
-            if not shiboken6.isValid(self) or column.request != request:
-                return  # closed, or superseded by a reload, while the page was on its way
+            if column.request != request:
+                return  # superseded by a reload while the page was on its way
             column.loading = False
             self._status.setText(f"Could not load the {column.title.lower()} list: {error.message}")
             column.more.setEnabled(True)
             column.more.setText("Retry")
             return
-        if not shiboken6.isValid(self) or column.request != request:
+        if column.request != request:
             return
         column.loading = False
         column.add_page(users, next_flag, self._totals[read], first=first)
