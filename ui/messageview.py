@@ -109,11 +109,11 @@ class MessageView(QListView):
             self._keep_distance_from_bottom = None
         elif self._stick_to_bottom and last == self.model().rowCount() - 1:
             self.scrollToBottom()
-            QTimer.singleShot(0, self._scroll_if_sticking)
+            QTimer.singleShot(0, self, self._scroll_if_sticking)
 
     def _after_reset(self) -> None:
         self._stick_to_bottom = True
-        QTimer.singleShot(0, self._scroll_if_sticking)
+        QTimer.singleShot(0, self, self._scroll_if_sticking)
 
     def _scroll_if_sticking(self) -> None:
         if self._stick_to_bottom:

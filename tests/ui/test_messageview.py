@@ -92,3 +92,18 @@ def test_scrolling_to_the_top_asks_for_history_and_keeps_the_position(qtbot) -> 
     model.prepend_history([message(-s) for s in range(30, 0, -1)])
     # the row that was at the top is still at the top, now 30 rows further down
     assert view.indexAt(view.viewport().rect().topLeft()).row() == first_visible + 30
+
+
+def test_a_view_deleted_before_its_deferred_scroll_does_not_crash(qtbot, qapp) -> None:
+    """Showing a conversation defers a scroll to the bottom; a panel closed at once (the view
+    deleted) must cancel it rather than scroll a deleted view."""
+    import shiboken6
+
+    model = MessageListModel()
+    view = MessageView()
+    view.setModel(model)
+    view.show()
+    qtbot.waitExposed(view)
+    model.set_conversation("bob", PEER, [message(1)])  # a reset: the scroll waits for the loop
+    shiboken6.delete(view)  # not through qtbot, which would close it at teardown
+    qapp.processEvents()  # pytest-qt fails the test on an exception raised in here
