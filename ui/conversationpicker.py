@@ -76,11 +76,12 @@ class ConversationPicker(QComboBox):
         nothing was picked), and count them unless it is the conversation shown."""
         if self._find(*conversation) < 0:
             self._unread.setdefault(conversation, 0)
+            empty = self.count() == 0
             self.blockSignals(True)
-            self._add_item(*conversation)
+            self._add_item(*conversation)  # a combo box picks its first item by itself, silently
             self.blockSignals(False)
-            if self.currentIndex() < 0:
-                self.setCurrentIndex(0)
+            if empty:
+                self._on_index_changed()
         if self.current() != conversation:
             self._unread[conversation] = (self._unread.get(conversation) or 0) + count
             self._update_text(self._find(*conversation))
