@@ -3,9 +3,8 @@ toolbar to add and remove clients, switch theme and (on a virtual clock) advance
 
 The window is the composition root of the UI: it creates one ``ClientBridge`` per client and is
 the only widget that touches the engine (to log new clients in). Clients added from the toolbar
-come from ``make_client`` and join the groups ``join_policy`` puts them in, both given by whoever
-builds the window (the app), so they can get the same kind of local cache as the others and the
-app decides about groups; removing one logs it out and closes its cache.
+come from ``make_client`` and join the groups ``join_policy`` picks, both given by the app (so they
+get the same kind of cache as the others); removing one logs it out and closes its cache.
 """
 
 from __future__ import annotations
@@ -60,9 +59,8 @@ CLIENT_NAMES = (
 )
 
 JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
-"""``join_policy(engine, user_id, panel_user_ids)``: put a client added from the toolbar, just
-logged in, in groups; ``panel_user_ids`` are the users with a panel before it, in panel order.
-A ``ReceiptError`` it raises undoes the addition."""
+"""``join_policy(engine, user_id, panel_user_ids)`` puts a client added from the toolbar, just logged
+in, in groups (``panel_user_ids``: the panels before it, in order); a ``ReceiptError`` undoes it."""
 
 
 class MainWindow(QMainWindow):
