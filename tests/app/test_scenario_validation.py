@@ -382,9 +382,21 @@ def test_the_loader_uses_no_eval_exec_or_dynamic_import() -> None:
     import ast
 
     import readtick.app.scenario
+    import readtick.app.scenariocheck
+    import readtick.app.scenariofields
+    import readtick.app.scenariomodel
     import readtick.app.scenarioplayer
+    import readtick.app.scenariosteps
 
-    for module in (readtick.app.scenario, readtick.app.scenarioplayer):
+    modules = (
+        readtick.app.scenario,
+        readtick.app.scenariocheck,
+        readtick.app.scenariofields,
+        readtick.app.scenariomodel,
+        readtick.app.scenariosteps,
+        readtick.app.scenarioplayer,
+    )
+    for module in modules:
         tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))  # type: ignore[arg-type]
         called = {
             node.func.id
