@@ -8,7 +8,7 @@ committed baselines. Nothing here is a copy of the delegate's painting: a row of
 
 from __future__ import annotations
 
-import time
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +24,7 @@ from readtick.core import (
     SentStatus,
     TextMessage,
 )
+from readtick.ui.displaytime import showing_times_in
 from readtick.ui.messagedelegate import MessageDelegate
 from readtick.ui.messagemodel import MessageListModel
 from readtick.ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
@@ -45,8 +46,9 @@ CELL = QSize(340, 76)
 CONTACT_SHEET = "contact-sheet.png"
 GROUP_ID, ME, PEER = "team", "alice", "bob"
 GROUP_READERS = 3  # eligible readers of the group message: 1 read, 2 unread while in progress
-#: Local 09:41 on a fixed day, whatever the time zone, so the time in the footer never changes.
-TIMESTAMP = time.mktime((2025, 1, 6, 9, 41, 0, 0, 0, -1))
+#: 09:41 on a fixed day, shown in ZONE on every machine, so the time in the footer never changes.
+TIMESTAMP = datetime.datetime(2025, 1, 6, 9, 41, tzinfo=datetime.UTC).timestamp()
+ZONE = datetime.UTC
 
 
 @dataclass(frozen=True)
@@ -147,11 +149,16 @@ class GalleryPainter:
         self._view.deleteLater()
 
     def row_height(self, cell: Cell) -> int:
-        index = self._load(cell)
-        return self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
+        with showing_times_in(ZONE):  # the footer's time is part of the row's width
+            index = self._load(cell)
+            return self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
 
     def paint(self, cell: Cell) -> QImage:
-        """The cell as an image in the current theme (call ``apply_theme`` first)."""
+        """The cell as an image in the current theme (call ``apply_theme`` first), times in ZONE."""
+        with showing_times_in(ZONE):
+            return self._paint(cell)
+
+    def _paint(self, cell: Cell) -> QImage:
         index = self._load(cell)
         height = self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
         if height > self.size.height():

@@ -30,6 +30,7 @@ from readtick.app.scenario import (
 )
 from readtick.app.scenarioplayer import Failure, PlayerState, PlayResult, ScenarioPlayer, ScenarioWorld
 from readtick.core import ConversationType
+from readtick.ui.displaytime import set_display_zone
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -189,6 +190,7 @@ def run_headless(name: str, out_dir: Path, theme: str = "light") -> int:
         print(f"readtick: --out {out_dir} is a file, not a directory", file=sys.stderr)
         return EXIT_INVALID
     app = _offscreen_app(scenario.theme or theme)
+    set_display_zone(scenario.zone)  # pictures show the scenario's zone, not this machine's
     result, written = _run_on_qt_loop(app, _play_headless(scenario, out_dir))
     for line in result.failure_lines():
         print(line, file=sys.stderr)
@@ -287,6 +289,7 @@ def run_in_window(name: str, theme: str, speed: float) -> int:
     app.setApplicationName("readtick")
     app.setQuitOnLastWindowClosed(False)
     apply_theme(app, scenario.theme or theme)  # type: ignore[arg-type]
+    set_display_zone(scenario.zone)
     return _run_on_qt_loop(app, _play_in_window(app, scenario, speed))  # type: ignore[arg-type]
 
 

@@ -5,7 +5,6 @@ one numbered line per callback, in the order they fired.
 from __future__ import annotations
 
 import html
-import time
 from collections.abc import Mapping
 
 from PySide6.QtGui import QTextCursor
@@ -13,6 +12,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 from readtick.core.enums import ConnectionState, ConversationType
 from readtick.core.messages import Message
 from readtick.core.results import MessageReceiptInfo
+from readtick.ui.displaytime import clock_text
 from readtick.ui.theme import SMALL_PIXEL_SIZE, current_theme, ui_font
 
 MAX_LINES = 5000
@@ -41,7 +41,7 @@ def format_info(info: MessageReceiptInfo) -> str:
 
 
 def _clock_time(seconds: float) -> str:
-    return time.strftime("%H:%M:%S", time.localtime(seconds)) if seconds else "0"
+    return clock_text(seconds, "%H:%M:%S") if seconds else "0"
 
 
 def format_value(value: object) -> str:

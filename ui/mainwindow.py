@@ -9,7 +9,6 @@ get the same kind of cache as the others); removing one logs it out and closes i
 
 from __future__ import annotations
 
-import time
 import weakref
 from collections.abc import Callable, Sequence
 
@@ -32,6 +31,7 @@ from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
 from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
+from readtick.ui.displaytime import clock_text
 from readtick.ui.theme import apply_theme, current_theme
 from readtick.ui.timecontrol import TimeControl
 
@@ -215,7 +215,7 @@ class MainWindow(QMainWindow):
     def _update_clock(self) -> None:
         clock = self._engine.clock
         kind = "virtual clock" if hasattr(clock, "advance") else "real clock"
-        self._clock_label.setText(f"{kind} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(clock.now()))}")
+        self._clock_label.setText(f"{kind} · {clock_text(clock.now(), '%Y-%m-%d %H:%M')}")
 
     # --- panels -----------------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ its receipt state: receipt changes repaint without re-layout (see ``MessageView`
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from readtick.core.messages import Message
 from readtick.ui.avatar import user_color
+from readtick.ui.displaytime import clock_text
 from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
 from readtick.ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
 from readtick.ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
@@ -49,7 +49,8 @@ INCOMING_EXPIRED_LABEL = "expired"
 
 
 def format_time(timestamp: float) -> str:
-    return time.strftime("%H:%M", time.localtime(timestamp))
+    """The time in a bubble's footer: hours and minutes, in the app's display zone."""
+    return clock_text(timestamp)
 
 
 def receipt_caption(message: Message, read_count: int | None, unread_count: int | None) -> str:

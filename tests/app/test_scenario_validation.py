@@ -412,3 +412,19 @@ def test_load_scenario_text_names_its_source() -> None:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text("[[steps]]\nwait = 1\n", "inline.toml")
     assert str(caught.value.problems[0]).startswith("inline.toml: top level, field 'users'")
+
+
+# ------------------------------------------------------------------------------ time zone
+def test_the_time_zone_is_utc_unless_the_scenario_names_one() -> None:
+    import datetime as dt
+
+    body = HEADER + "[[steps]]\nwait = 1\n"
+    plain = load_scenario_text(body)
+    assert (plain.timezone, plain.zone) == ("UTC", dt.UTC)
+    assert plain.start == dt.datetime(2025, 1, 6, 9, 0, tzinfo=dt.UTC).timestamp()
+    berlin = load_scenario_text('timezone = "Europe/Berlin"\nstart = 2025-07-01T12:00:00\n' + body)
+    assert berlin.timezone == "Europe/Berlin"
+    # a start without an offset is a time in the scenario's zone (CEST, UTC+2, in July)
+    assert berlin.start == dt.datetime(2025, 7, 1, 10, 0, tzinfo=dt.UTC).timestamp()
+    offset = load_scenario_text('timezone = "Europe/Berlin"\nstart = 2025-07-01T12:00:00Z\n' + body)
+    assert offset.start == dt.datetime(2025, 7, 1, 12, 0, tzinfo=dt.UTC).timestamp()
