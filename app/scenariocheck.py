@@ -155,12 +155,7 @@ class _Checker(StepChecker):
             return
         if not MIN_CLIENTS <= len(entries) <= MAX_CLIENTS:
             self.problem(top, "users", f"has {len(entries)} users; the window shows {wanted}")
-        for index, entry in enumerate(entries, 1):
-            where = f"[[users]] #{index}"
-            if not isinstance(entry, dict):
-                self.problem(where, "", f"must be a table, got {type_name(entry)}")
-                continue
-            self.unknown_keys(entry, self.USER_KEYS, where)
+        for where, entry in self.tables(entries, "users", self.USER_KEYS):
             user_id = self.ident(entry, "id", where, "user id")
             latency = 0.0
             if "latency" in entry:
@@ -180,12 +175,7 @@ class _Checker(StepChecker):
                 "top level", "groups", f"must be a list of [[groups]] tables, got {type_name(entries)}"
             )
             return
-        for index, entry in enumerate(entries, 1):
-            where = f"[[groups]] #{index}"
-            if not isinstance(entry, dict):
-                self.problem(where, "", f"must be a table, got {type_name(entry)}")
-                continue
-            self.unknown_keys(entry, self.GROUP_KEYS, where)
+        for where, entry in self.tables(entries, "groups", self.GROUP_KEYS):
             group_id = self.ident(entry, "id", where, "group id")
             if group_id is not None and group_id in self.users:
                 self.problem(where, "id", f"{group_id!r} is already a user id; give the group its own id")

@@ -12,7 +12,7 @@ import datetime as _dt
 import difflib
 import re
 import reprlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from readtick.app.scenariomodel import Problem, format_duration
@@ -120,6 +120,18 @@ class FieldReader:
                 self.problem(
                     where, key, f"unknown field{suggest(key, allowed)}; allowed: {', '.join(allowed)}"
                 )
+
+    def tables(
+        self, entries: list[Any], section: str, allowed: Sequence[str]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The ``[[section]]`` entries that are tables, each with its place ("[[users]] #2")."""
+        for index, entry in enumerate(entries, 1):
+            where = f"[[{section}]] #{index}"
+            if not isinstance(entry, dict):
+                self.problem(where, "", f"must be a table, got {type_name(entry)}")
+                continue
+            self.unknown_keys(entry, allowed, where)
+            yield where, entry
 
     def string(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
         if key not in table:
