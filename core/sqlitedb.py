@@ -2,8 +2,9 @@
 
 Both SQLite stores (``core.sqlitestore``: the engine, ``core.sqlitecache``: one client's cache)
 open their file through ``Database``. It never writes to a file it has not recognised: a file is
-first inspected through a read-only connection (header, ``application_id``, ``user_version``), and
-only a readtick file of this kind at this or an older schema version, or an empty file, is then
+first inspected without writing (``core.sqlitefile``: no symbolic links, a regular file, its header,
+``application_id``, ``user_version`` and every page through a read-only connection), and only a
+healthy readtick file of this kind at this or an older schema version, or an empty file, is then
 opened for writing, put in WAL mode and migrated. Anything else raises
 ``ReceiptError(STORE_ERROR)`` naming the file.
 """
@@ -15,53 +16,22 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from readtick.core.enums import ConversationType, ReceiptStatus
-from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.results import MessageReceiptInfo
 
-SQLITE_HEADER = b"SQLite format 3\x00"
-HEADER_USER_VERSION = slice(60, 64)
-HEADER_APPLICATION_ID = slice(68, 72)
+# re-exported: the stores and the app name these from here
+from readtick.core.sqlitefile import HEADER_APPLICATION_ID as HEADER_APPLICATION_ID
+from readtick.core.sqlitefile import HEADER_USER_VERSION as HEADER_USER_VERSION
+from readtick.core.sqlitefile import KINDS as KINDS
+from readtick.core.sqlitefile import SQLITE_HEADER as SQLITE_HEADER
+from readtick.core.sqlitefile import DatabaseKind as DatabaseKind
+from readtick.core.sqlitefile import Migration as Migration
+from readtick.core.sqlitefile import check_same_file, inspect, judge
+from readtick.core.sqlitefile import register_kind as register_kind
+from readtick.core.sqlitefile import store_error as store_error
 
 SYNCHRONOUS_MODES = ("FULL", "NORMAL")
-
-Migration = Sequence[str]
-"""The statements that move a schema from version ``n - 1`` to ``n`` (no transaction control)."""
-
-
-def store_error(path: str, reason: str) -> ReceiptError:
-    return ReceiptError(ErrorCode.STORE_ERROR, f"{path}: {reason}")
-
-
-class DatabaseKind:
-    """What sort of readtick file a schema describes: its name, id and migrations.
-
-    Attributes:
-        name: for messages ("engine store", "client cache").
-        application_id: written to ``PRAGMA application_id``; tells readtick files apart.
-        migrations: ``migrations[n - 1]`` builds schema version ``n`` from ``n - 1``.
-    """
-
-    def __init__(self, name: str, application_id: int, migrations: Sequence[Migration]) -> None:
-        self.name = name
-        self.application_id = application_id
-        self.migrations = list(migrations)
-
-    @property
-    def version(self) -> int:
-        """The schema version this code writes (and the newest it can read)."""
-        return len(self.migrations)
-
-
-KINDS: dict[int, str] = {}
-"""Every readtick ``application_id`` -> kind name, so a wrong readtick file is named as such."""
-
-
-def register_kind(kind: DatabaseKind) -> DatabaseKind:
-    KINDS[kind.application_id] = kind.name
-    return kind
 
 
 class Database:
@@ -91,13 +61,15 @@ class Database:
         self.kind = kind
         self.synchronous = synchronous
         self._depth = 0
-        if self.path != ":memory:":
-            self._inspect()
+        on_disk = self.path != ":memory:"
+        identity = inspect(self.path, kind) if on_disk else None
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None)
         except sqlite3.Error as error:
             raise store_error(self.path, f"cannot open the {kind.name}: {error}") from None
         try:
+            if on_disk:
+                check_same_file(self.path, kind, identity)
             self._configure()
             self._migrate()
         except sqlite3.Error as error:
@@ -108,82 +80,6 @@ class Database:
             raise
 
     # ------------------------------------------------------------------ opening
-    def _inspect(self) -> None:
-        """Refuse a file that is not an empty database or a readable readtick file of this kind.
-
-        Reads the header with plain file I/O, then asks a read-only connection (which also sees
-        committed changes still in the write-ahead log). Nothing here can modify the file.
-        """
-        path = Path(self.path)
-        if path.is_dir():
-            raise store_error(self.path, f"is a directory, not a {self.kind.name} file")
-        if not path.exists():
-            return
-        try:
-            with path.open("rb") as file:
-                header = file.read(100)
-        except OSError as error:
-            raise store_error(self.path, f"cannot read the {self.kind.name}: {error.strerror}") from None
-        wal = Path(self.path + "-wal")
-        if not header and not wal.exists():
-            return  # an empty file: SQLite treats it as a new database
-        if header and (len(header) < 100 or not header.startswith(SQLITE_HEADER)):
-            raise store_error(
-                self.path,
-                f"is not a SQLite database (corrupt, or some other file); readtick cannot use it as its "
-                f"{self.kind.name}. Move it away or pick another data directory; it was left untouched.",
-            )
-        # A WAL-mode file with no log next to it is fully described by its main file: read it as
-        # immutable, which creates no -wal/-shm files. With a log (a crash before checkpoint) the
-        # read-only connection must read the log too, and may create the -shm index beside it.
-        wal_mode = header[18:20] == b"\x02\x02"
-        has_log = wal.exists() and wal.stat().st_size > 0
-        mode = "immutable=1" if wal_mode and not has_log else "mode=ro"
-        uri = f"file:{quote(str(path.resolve()))}?{mode}"
-        try:
-            probe = sqlite3.connect(uri, uri=True, isolation_level=None)
-        except sqlite3.Error as error:
-            raise store_error(self.path, f"cannot open the {self.kind.name} to check it: {error}") from None
-        try:
-            application_id = probe.execute("PRAGMA application_id").fetchone()[0]
-            version = probe.execute("PRAGMA user_version").fetchone()[0]
-            tables = [row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        except sqlite3.DatabaseError as error:
-            raise store_error(
-                self.path,
-                f"is corrupt or not a SQLite database ({error}); readtick cannot use it as its "
-                f"{self.kind.name}. Move it away or pick another data directory; it was left untouched.",
-            ) from None
-        finally:
-            probe.close()
-        self._judge(application_id, version, tables)
-
-    def _judge(self, application_id: int, version: int, tables: list[str]) -> None:
-        if application_id == self.kind.application_id:
-            if version > self.kind.version:
-                raise store_error(
-                    self.path,
-                    f"this {self.kind.name} was written by a newer readtick (schema version {version}; "
-                    f"this readtick reads up to {self.kind.version}). Upgrade readtick, or use another "
-                    "data directory; the file was left untouched.",
-                )
-            return
-        if application_id == 0 and version == 0 and not tables:
-            return  # a fresh, empty database
-        if application_id in KINDS:
-            what = f"a readtick {KINDS[application_id]}"
-        else:
-            listed = ", ".join(sorted(tables)[:5]) or "none"
-            what = (
-                f"a SQLite database of some other program (application_id {application_id:#x}, "
-                f"tables: {listed})"
-            )
-        raise store_error(
-            self.path,
-            f"is {what}, not a readtick {self.kind.name}; it was left untouched. "
-            "Pick another data directory or file.",
-        )
-
     def _configure(self) -> None:
         conn = self.conn
         conn.execute("PRAGMA busy_timeout = 5000")
@@ -202,7 +98,7 @@ class Database:
                 tables = [
                     r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
                 ]
-                self._judge(application_id, version, tables)
+                judge(self.path, self.kind, application_id, version, tables)
             for number in range(version + 1, self.kind.version + 1):
                 for statement in self.kind.migrations[number - 1]:
                     self.conn.execute(statement)
