@@ -146,6 +146,10 @@ def _data_dir(parser: argparse.ArgumentParser, args: argparse.Namespace) -> Path
         )
         if on
     ]
+    if args.data_dir == "":
+        parser.error(
+            "argument --data-dir: an empty name is no directory (to keep nothing on disk, use --no-persist)"
+        )
     given_dir = args.data_dir not in (None, MEMORY)
     if in_memory_modes and (given_dir or args.reset):
         parser.error(

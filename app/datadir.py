@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,7 +23,8 @@ from urllib.parse import quote
 
 from readtick.app.session import is_session_file, session_path, temp_path
 from readtick.core.sqlitecache import CACHE_KIND, SqliteLocalCache
-from readtick.core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER
+from readtick.core.sqlitedb import HEADER_APPLICATION_ID, SQLITE_HEADER, store_error
+from readtick.core.sqlitefile import link_error
 from readtick.core.sqlitestore import ENGINE_KIND, SqliteEngineStore
 from readtick.core.validation import check_id
 
@@ -54,11 +56,42 @@ def engine_store_path(data_dir: str | Path) -> Path:
     return Path(data_dir) / ENGINE_FILE
 
 
+def clients_path(data_dir: str | Path) -> Path:
+    return Path(data_dir) / CLIENTS_DIR
+
+
+def clients_folder(data_dir: str | Path, *, create: bool = False) -> Path:
+    """The folder of client caches; ``ReceiptError(STORE_ERROR)`` naming it if something else has
+    its name (a file, or a link: readtick does not follow links in its data directory).
+    Created if missing and ``create``."""
+    folder = clients_path(data_dir)
+    try:
+        mode: int | None = os.lstat(folder).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise store_error(str(folder), f"cannot be examined ({error.strerror})") from None
+    if mode is None:
+        if create:
+            try:
+                folder.mkdir(exist_ok=True)
+            except OSError as error:
+                raise store_error(str(folder), f"cannot be created ({error.strerror})") from None
+    elif stat.S_ISLNK(mode):
+        raise link_error(str(folder), "folder of client caches", "folder")
+    elif not stat.S_ISDIR(mode):
+        what = "a file" if stat.S_ISREG(mode) else "not a folder"
+        raise store_error(
+            str(folder), f"is {what}, not the folder of client caches. Move it away; it was left untouched."
+        )
+    return folder
+
+
 def client_cache_path(data_dir: str | Path, user_id: str) -> Path:
     """The cache file of ``user_id``: readable, and distinct even on case-insensitive disks."""
     check_id(user_id, "user id")
     digest = hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:10]
-    return Path(data_dir) / CLIENTS_DIR / f"{user_id.lower()}-{digest}.sqlite3"
+    return clients_path(data_dir) / f"{user_id.lower()}-{digest}.sqlite3"
 
 
 def open_engine_store(data_dir: str | Path, *, synchronous: str = "FULL") -> SqliteEngineStore:
@@ -79,29 +112,38 @@ def open_client_cache(data_dir: str | Path, user_id: str, *, synchronous: str = 
     Raises ``ReceiptError`` (PARAMETER_INVALID for a bad user id, STORE_ERROR for a bad file).
     """
     path = client_cache_path(data_dir, user_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    clients_folder(data_dir, create=True)
     return SqliteLocalCache(path, user_id=user_id, synchronous=synchronous)
 
 
 def readtick_files(data_dir: str | Path) -> list[Path]:
-    """readtick's own files in ``data_dir`` (what ``reset_data_dir`` would delete)."""
+    """readtick's own files in ``data_dir`` (what ``reset_data_dir`` would delete): regular files
+    only, never a link (nor what it points to) and nothing in a linked ``clients`` folder."""
     data_dir = Path(data_dir)
     candidates = [(engine_store_path(data_dir), ENGINE_KIND.application_id)]
-    clients = data_dir / CLIENTS_DIR
-    if clients.is_dir():
+    clients = clients_path(data_dir)
+    if clients.is_dir() and not clients.is_symlink():
         candidates += [(p, CACHE_KIND.application_id) for p in sorted(clients.glob("*.sqlite3"))]
     found = []
     for path, application_id in candidates:
-        if path.is_file() and _is_ours(path, application_id):
+        if _regular(path) and _is_ours(path, application_id):
             found.append(path)
-            found += [s for s in (Path(str(path) + suffix) for suffix in SIDE_FILES) if s.exists()]
+            found += [s for s in (Path(str(path) + suffix) for suffix in SIDE_FILES) if _regular(s)]
     session = session_path(data_dir)
-    if session.is_file() and is_session_file(session):
+    if _regular(session) and is_session_file(session):
         found.append(session)
     temp = temp_path(data_dir)
-    if temp.is_file() and (is_session_file(temp) or temp.stat().st_size == 0):
+    if _regular(temp) and (is_session_file(temp) or temp.stat().st_size == 0):
         found.append(temp)
     return found
+
+
+def _regular(path: Path) -> bool:
+    """Is ``path`` itself a regular file (a link to one is not)?"""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def reset_data_dir(data_dir: str | Path) -> list[Path]:

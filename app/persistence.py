@@ -9,7 +9,9 @@ file is reported without a window flashing up. Nothing here writes to a file it 
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +19,8 @@ from typing import IO, Any, Protocol
 
 from readtick.app.datadir import (
     client_cache_path,
+    clients_folder,
+    clients_path,
     confirm_and_reset,
     engine_store_path,
     open_client_cache,
@@ -26,6 +30,7 @@ from readtick.app.datadir import (
 from readtick.app.session import Session, SessionFileError
 from readtick.core import Clock, ErrorCode, ReceiptError, VirtualClock
 from readtick.core.localcache import LocalCache
+from readtick.core.sqlitefile import NO_FOLLOW, link_phrase
 from readtick.core.sqlitestore import SqliteEngineStore
 
 LOCK_FILE = "readtick.lock"
@@ -45,12 +50,14 @@ class DataDirLock:
     POSIX: ``fcntl.flock`` (released by the OS if the process dies, so a crash never leaves a
     stale lock). Windows: ``msvcrt.locking`` on the file's first byte. Where neither works (no
     such module, or a file system without locks) the lock is not enforced: ``enforced`` is False.
+    The file is opened without following a link (the pid is written into it): a link or anything
+    but a regular file at that name raises ``PersistenceError``, and nothing is written.
     """
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / LOCK_FILE
         self.enforced = False
-        self._file: IO[str] | None = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115
+        self._file: IO[str] | None = _open_lock_file(self.path)
         try:
             self.enforced = self._acquire(self._file)
         except BlockingIOError:
@@ -96,9 +103,12 @@ class DataDirLock:
         return True
 
     def _holder(self) -> str:
+        """ " (pid N)" of the instance holding the lock, as it wrote it into the file."""
+        assert self._file is not None
         try:
-            pid = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
+            self._file.seek(0)
+            pid = self._file.read(32).strip()
+        except (OSError, ValueError):
             return ""
         return f" (pid {pid})" if pid.isdigit() else ""
 
@@ -107,6 +117,33 @@ class DataDirLock:
         if self._file is not None:
             self._file.close()  # closing the descriptor releases flock and msvcrt locks
             self._file = None
+
+
+def _open_lock_file(path: Path) -> IO[str]:
+    """The lock file opened for reading and writing, created if missing, never through a link."""
+    way_out = (
+        "(readtick makes its own lock file there), or use another directory with `--data-dir OTHER_DIR`."
+    )
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise PersistenceError(
+                f"readtick: {path}: {link_phrase(path)}; {NO_FOLLOW}, so nothing is written through one. "
+                f"Way out: move the link away {way_out}"
+            ) from None
+        if error.errno != errno.EISDIR:
+            raise  # the directory itself is the problem: open_persistence says so
+        fd = -1
+    if fd < 0 or not stat.S_ISREG(os.fstat(fd).st_mode):
+        if fd >= 0:
+            os.close(fd)
+        raise PersistenceError(
+            f"readtick: {path}: is not a regular file, so it cannot be readtick's lock file. "
+            f"Way out: move it away {way_out}"
+        )
+    return os.fdopen(fd, "r+", encoding="utf-8")
 
 
 class PanelWindow(Protocol):
@@ -189,15 +226,12 @@ def open_persistence(
     Raises ``DataDirBusy`` if another instance has it, ``PersistenceError`` (message ready for
     stderr) if it cannot be created, the reset was not confirmed, or the store is unusable.
     """
+    lock = _lock_directory(data_dir)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        lock = DataDirLock(data_dir)
-    except OSError as error:
-        raise PersistenceError(
-            f"readtick: cannot use {data_dir} as the data directory: {error.strerror or error}; "
-            "pick another with `--data-dir DIR`, or run with `--no-persist`"
-        ) from None
-    try:
+        try:  # checked before a reset, so a refused start deletes nothing
+            clients_folder(data_dir)
+        except ReceiptError as error:
+            raise PersistenceError(store_error_line(data_dir, clients_path(data_dir), error)) from None
         if reset and not confirm_and_reset(data_dir, assume_yes=assume_yes, say=say):
             raise PersistenceError(f"readtick: {data_dir} was not reset, so nothing was started")
         try:
@@ -212,6 +246,29 @@ def open_persistence(
         lock.release()
         raise
     return Persistence(data_dir, lock, store, session)
+
+
+def _lock_directory(data_dir: Path) -> DataDirLock:
+    """Create ``data_dir`` if needed, make sure readtick can write there, and lock it."""
+
+    def unusable(why: str) -> PersistenceError:
+        return PersistenceError(
+            f"readtick: cannot use {data_dir} as the data directory: {why}; "
+            "pick another with `--data-dir DIR`, or run with `--no-persist`"
+        )
+
+    try:
+        if os.path.lexists(data_dir) and not data_dir.is_dir():
+            exists = data_dir.exists()
+            raise unusable(
+                "it is a file, not a directory" if exists else f"it {link_phrase(data_dir)}, which is missing"
+            )
+        data_dir.mkdir(parents=True, exist_ok=True)
+        if not os.access(data_dir, os.W_OK | os.X_OK):  # else SQLite fails later, and less clearly
+            raise unusable("it is not writable")
+        return DataDirLock(data_dir)
+    except OSError as error:
+        raise unusable(str(error.strerror or error)) from None
 
 
 def session_error_line(error: SessionFileError) -> str:
@@ -230,7 +287,10 @@ def store_error_line(data_dir: Path, path: Path, error: ReceiptError) -> str:
         reason = f"{path}: {reason}"
     if error.code is not ErrorCode.STORE_ERROR:
         return f"readtick: {reason}"
-    if path.resolve() in {p.resolve() for p in readtick_files(data_dir)}:
+    # the file actually refused may be one SQLite keeps beside ``path`` ("<path>-wal: ...")
+    named = error.message.split(": ", 1)[0]
+    refused = Path(named) if named.startswith(str(path)) else path
+    if os.path.abspath(refused) in {os.path.abspath(p) for p in readtick_files(data_dir)}:  # links unresolved
         way_out = (
             f"`readtick --reset` starts afresh (deletes readtick's files in {data_dir}), "
             "or `--data-dir OTHER_DIR` uses another directory"

@@ -4,26 +4,35 @@ time a virtual clock resumes at. Everything else lives in the SQLite files.
 The file is tiny and rewritten whole, atomically (a temporary file beside it, flushed to disk,
 then ``os.replace``): a crash leaves the old version or the new one, never half of one. A file
 that is not a readable readtick session file is refused (``SessionFileError``) and never
-overwritten. No Qt here.
+overwritten. Neither name is followed if it is a symbolic link: the file is read with
+``O_NOFOLLOW`` (a link is refused), and the temporary file is created with ``O_EXCL`` (a link or
+anything else already there is never written through; a stale regular one from a crash is
+removed first). No Qt here.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import math
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from readtick.core import ReceiptError
+from readtick.core.sqlitefile import NO_FOLLOW, link_phrase
 from readtick.core.validation import check_id
 
 SESSION_FILE = "session.json"
 TEMP_SUFFIX = ".tmp"
 KIND = "readtick-session"
 VERSION = 1
+MAX_BYTES = 64 * 1024
+"""Larger than any session file readtick writes (a few hundred bytes), small enough to read."""
+O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 log = logging.getLogger(__name__)
 
@@ -48,12 +57,84 @@ def temp_path(data_dir: str | Path) -> Path:
 
 
 def is_session_file(path: Path) -> bool:
-    """Is ``path`` a session file readtick wrote (whatever its version)?"""
+    """Is ``path`` a session file readtick wrote (whatever its version; never a link)?"""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        data = _parse(path, _read(path))
+    except (SessionFileError, FileNotFoundError):
         return False
     return isinstance(data, dict) and data.get("kind") == KIND
+
+
+def _read(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, not following a link, at most ``MAX_BYTES``.
+
+    Raises FileNotFoundError if there is none, ``SessionFileError`` for anything else amiss.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        if os.path.islink(path):  # a dangling link
+            raise _link_error(path) from None
+        raise
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise _link_error(path) from None
+        raise SessionFileError(path, f"cannot be read ({error.strerror or error})") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise SessionFileError(path, "is a directory, not a session file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SessionFileError(path, "is not a regular file (a named pipe, socket or device)")
+        if info.st_size > MAX_BYTES:
+            raise SessionFileError(
+                path,
+                f"is too large to be a readtick session file ({info.st_size:,} bytes; "
+                "it holds a few hundred)",
+            )
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read(MAX_BYTES + 1)[:MAX_BYTES]
+    except OSError as error:
+        raise SessionFileError(path, f"cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+
+
+def _parse(path: Path, raw: bytes) -> object:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionFileError(path, "is not a readtick session file (not UTF-8 text)") from None
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):  # RecursionError: arrays nested thousands deep
+        raise SessionFileError(path, "is not a readtick session file (not JSON)") from None
+
+
+def _link_error(path: Path) -> SessionFileError:
+    return SessionFileError(path, f"{link_phrase(path)}; {NO_FOLLOW}")
+
+
+def _clear_stale_temp(path: Path) -> None:
+    """Remove a temporary file left by a crash mid-save (a regular file: the session file itself
+    was not yet replaced, so it still holds a whole version). A link or anything else at that
+    name was not made by readtick and is refused, untouched."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(mode):
+        raise _link_error(path)
+    if not stat.S_ISREG(mode):
+        raise SessionFileError(path, "is not a regular file, so it is not readtick's temporary session file")
+    try:
+        os.unlink(path)  # never follows a link, should one have replaced the file meanwhile
+    except FileNotFoundError:
+        pass
+    except OSError as error:
+        raise SessionFileError(
+            path, f"is left over from a crash and cannot be removed ({error.strerror})"
+        ) from None
 
 
 class Session:
@@ -74,19 +155,14 @@ class Session:
     @classmethod
     def load(cls, data_dir: str | Path) -> Session:
         """The saved session of ``data_dir`` (empty if there is no file); ``SessionFileError`` if
-        the file cannot be read or is not a session file this readtick understands."""
+        the file cannot be read or is not a session file this readtick understands. Call it
+        holding the data directory's lock: it removes a temporary file left by a crash."""
         path = session_path(data_dir)
+        _clear_stale_temp(temp_path(data_dir))
         try:
-            text = path.read_text(encoding="utf-8")
+            data = _parse(path, _read(path))
         except FileNotFoundError:
             return cls(data_dir)
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise SessionFileError(path, f"cannot be read ({reason})") from None
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise SessionFileError(path, "is not a readtick session file (not JSON)") from None
         if not isinstance(data, dict) or data.get("kind") != KIND:
             raise SessionFileError(path, "is not a readtick session file")
         version = data.get("version")
@@ -128,16 +204,31 @@ class Session:
         if self.virtual_time is not None:
             data["virtual_time"] = self.virtual_time
         try:
-            with open(self._temp, "w", encoding="utf-8") as file:
+            with os.fdopen(_create_temp(self._temp), "w", encoding="utf-8") as file:
                 json.dump(data, file, indent=2)
                 file.write("\n")
                 file.flush()
                 os.fsync(file.fileno())
-            os.replace(self._temp, self.path)
+            os.replace(self._temp, self.path)  # replaces a link at the name, never writes through it
         except OSError as error:
             log.warning("could not save %s: %s", self.path, error.strerror or error)
             return
         _sync_directory(self.path.parent)
+
+
+def _create_temp(path: Path) -> int:
+    """A new, empty temporary file at ``path``, opened for writing: ``O_EXCL`` so nothing already
+    there (a link, a file someone else made) is ever written through. A stale regular file from a
+    crash mid-save is removed first (removing never follows a link); anything else is left, and
+    the save fails with the OSError."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        return os.open(path, flags, 0o666)
+    except FileExistsError:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            raise
+        os.unlink(path)
+        return os.open(path, flags, 0o666)
 
 
 def _panels(path: Path, value: object) -> list[str] | None:

@@ -84,17 +84,23 @@ def register_kind(kind: DatabaseKind) -> DatabaseKind:
     return kind
 
 
-def link_error(path: str, what: str) -> ReceiptError:
-    """A symbolic link where readtick keeps ``what``: named, with where it points."""
+NO_FOLLOW = "readtick does not follow links in its data directory"
+
+
+def link_phrase(path: str | os.PathLike[str]) -> str:
+    """ "is a symbolic link to <target>" (the target as the link names it, without following)."""
     try:
-        target = f" to {os.readlink(path)}"
+        return f"is a symbolic link to {os.readlink(path)}"
     except OSError:
-        target = ""
+        return "is a symbolic link"
+
+
+def link_error(path: str, what: str, noun: str = "file") -> ReceiptError:
+    """A symbolic link where readtick keeps ``what``: named, with where it points, and the way out."""
     return store_error(
         path,
-        f"is a symbolic link{target}, not the {what} itself; readtick does not follow links in "
-        f"its data directory, so nothing is written through one. Move the link away, or put the "
-        f"file itself there; {UNTOUCHED}.",
+        f"{link_phrase(path)}, not the {what} itself; {NO_FOLLOW}, so nothing is written through "
+        f"one. Move the link away, or put the {noun} itself there; {UNTOUCHED}.",
     )
 
 

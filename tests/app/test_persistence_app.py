@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from readtick.app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser, demo_window, main
@@ -33,8 +34,9 @@ T0 = 1736156460.0  # 2025-01-06 09:41 UTC
 RECEIPT = MessageSendConfig(has_receipt=True)
 
 
-def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m app`` offscreen, with every platform data directory under ``home``."""
+def run_app(*args: str, home: Path, **options: Any) -> subprocess.CompletedProcess[str]:
+    """``python -m app`` offscreen, with every platform data directory under ``home``
+    (``options``: more for ``subprocess.run``)."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TZ="UTC", HOME=str(home))
     env["XDG_DATA_HOME"] = str(home / "xdg")
     return subprocess.run(
@@ -45,6 +47,7 @@ def run_app(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=120,
         stdin=subprocess.DEVNULL,
+        **options,
     )
 
 
