@@ -8,6 +8,8 @@ Layout of a data directory::
 
 the SQLite files possibly with their ``-wal`` / ``-shm`` files beside them while open, and the
 session file with ``session.json.tmp`` if a crash came while a new version was being written.
+readtick never follows a symbolic link at any of these names (see ``core.sqlitefile``): it
+refuses to start, and ``--reset`` leaves links and what they point to alone.
 """
 
 from __future__ import annotations
