@@ -31,28 +31,28 @@ class Waiting(QLabel):
         self.setText(value)
 
 
-def test_a_living_widget_gets_the_result(qtbot, run) -> None:
+def test_a_living_widget_gets_the_result(qtbot, run_async) -> None:
     gate = asyncio.get_event_loop().create_future()
     label = Waiting(gate)
     qtbot.addWidget(label)
     task = label.fetch()
     gate.set_result("done")
-    run(task)
+    run_async(task)
     assert label.text() == "done"
 
 
-def test_a_living_widget_gets_the_error(qtbot, run) -> None:
+def test_a_living_widget_gets_the_error(qtbot, run_async) -> None:
     gate = asyncio.get_event_loop().create_future()
     label = Waiting(gate)
     qtbot.addWidget(label)
     task = label.fetch()
     gate.set_exception(ReceiptError(ErrorCode.NETWORK_UNAVAILABLE, "offline"))
-    run(task)
+    run_async(task)
     assert label.text() == "refused: offline"
 
 
 @pytest.mark.parametrize("outcome", ["result", "error"])
-def test_a_widget_deleted_while_its_slot_awaits_is_not_touched(qtbot, run, outcome: str) -> None:
+def test_a_widget_deleted_while_its_slot_awaits_is_not_touched(qtbot, run_async, outcome: str) -> None:
     gate = asyncio.get_event_loop().create_future()
     label = Waiting(gate)
     steps = label.steps
@@ -64,21 +64,21 @@ def test_a_widget_deleted_while_its_slot_awaits_is_not_touched(qtbot, run, outco
         gate.set_result("too late")
     else:
         gate.set_exception(ReceiptError(ErrorCode.NETWORK_UNAVAILABLE, "offline"))
-    assert run(task) is None  # ended quietly: the loop fixture fails the test on any error
+    assert run_async(task) is None  # ended quietly: the loop fixture fails the test on any error
     assert steps == ["awaiting"]
 
 
-def test_a_slot_of_a_deleted_widget_does_not_start(qtbot, run) -> None:
+def test_a_slot_of_a_deleted_widget_does_not_start(qtbot, run_async) -> None:
     gate = asyncio.get_event_loop().create_future()
     label = Waiting(gate)
     task = label.fetch()  # scheduled: it starts on the loop's next turn
     shiboken_delete(label)
     gate.set_result("never read")
-    assert run(task) is None
+    assert run_async(task) is None
     assert label.steps == []
 
 
-def test_survive_raises_gone_for_a_deleted_owner_and_lets_bugs_through(qtbot, run) -> None:
+def test_survive_raises_gone_for_a_deleted_owner_and_lets_bugs_through(qtbot, run_async) -> None:
     label = QLabel()
     shiboken_delete(label)
 
@@ -89,9 +89,9 @@ def test_survive_raises_gone_for_a_deleted_owner_and_lets_bugs_through(qtbot, ru
         raise KeyError("a bug, not a refusal")
 
     with pytest.raises(Gone):
-        run(survive(label, value()))
+        run_async(survive(label, value()))
     with pytest.raises(KeyError):
-        run(survive(label, bug()))
+        run_async(survive(label, bug()))
 
 
 def shiboken_delete(widget: QLabel) -> None:

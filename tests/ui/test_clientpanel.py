@@ -1,10 +1,11 @@
 """Click-level tests of the panels: everything goes through object names, as a GUI test or a
-person would, and waits with waitUntil/waitSignal (never sleeps)."""
+person would (readtick's pytest plugin: make_receipt_window), and waits with
+waitUntil/waitSignal (never sleeps)."""
 
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
 from readtick.core import (
     Client,
@@ -20,53 +21,13 @@ from readtick.ui.composer import MAX_TEXT_LENGTH
 from readtick.ui.conversationfeed import GROUP_READ_TOOLTIP
 from readtick.ui.conversationpicker import ConversationTypeRole
 from readtick.ui.memberlistdialog import MemberListDialog
-from readtick.ui.messagemodel import MessageRole, ReceiptStatusRole, UnreadMemberCountRole
+from readtick.ui.messagemodel import MessageRole, UnreadMemberCountRole
 
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 
 
-def type_and_send(h, user: str, text: str, *, receipt: bool = True) -> None:
-    composer = h.widget(user, "composer", QLineEdit)
-    toggle = h.widget(user, "receiptToggle", QCheckBox)
-    if toggle.isChecked() != receipt:
-        h.qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
-    composer.setFocus()
-    h.qtbot.keyClicks(composer, text)
-    h.qtbot.mouseClick(h.widget(user, "sendButton", QPushButton), Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: composer.text() == "")  # the send slot ran to its end
-
-
-def rows(h, user: str) -> int:
-    return h.panel(user).model().rowCount()
-
-
-def status_of(h, user: str, row: int) -> ReceiptStatus:
-    model = h.panel(user).model()
-    return model.data(model.index(row, 0), ReceiptStatusRole)
-
-
-def click_row(h, user: str, row: int, modifier=Qt.KeyboardModifier.NoModifier) -> None:
-    view = h.widget(user, "messageView", QListView)
-    view.scrollTo(view.model().index(row, 0))
-    rect = view.visualRect(view.model().index(row, 0))
-    # Click the row beside the bubble: a click on the receipt marker would act on it.
-    h.qtbot.mouseClick(
-        view.viewport(), Qt.MouseButton.LeftButton, modifier, QPoint(rect.left() + 4, rect.center().y())
-    )
-
-
-def click_marker(h, user: str, row: int) -> None:
-    view = h.panel(user).view()
-    view.scrollTo(view.model().index(row, 0))
-    h.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.marker_point(row))
-
-
-def log_text(h, user: str) -> str:
-    return h.widget(user, "eventLog", QPlainTextEdit).toPlainText()
-
-
-def test_object_names_and_picker(make_harness) -> None:
-    h = make_harness()
+def test_object_names_and_picker(make_receipt_window) -> None:
+    h = make_receipt_window()
     assert h.window.objectName() == "mainWindow"
     for name, kind in [
         ("conversationPicker", QComboBox),
@@ -87,64 +48,64 @@ def test_object_names_and_picker(make_harness) -> None:
     assert h.widget("alice", "receiptToggle", QCheckBox).isChecked()
 
 
-def test_send_with_receipt_then_bob_reads_selected(make_harness) -> None:
-    h = make_harness()
-    type_and_send(h, "alice", "hello bob")
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and rows(h, "bob") == 1)
-    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+def test_send_with_receipt_then_bob_reads_selected(make_receipt_window) -> None:
+    h = make_receipt_window()
+    h.send("alice", "hello bob")
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 1 and h.rows("bob") == 1)
+    assert h.status("alice", 0) == ReceiptStatus.PROCESSING
     bob_copy = h.panel("bob").model().message_at(0)
     assert (bob_copy.direction, bob_copy.message) == (MessageDirection.RECEIVE, "hello bob")
     assert h.widget("alice", "composer", QLineEdit).text() == ""
 
     mark = h.widget("bob", "markReadButton", QPushButton)
     assert not mark.isEnabled() and mark.toolTip()
-    click_row(h, "bob", 0)
+    h.click_row("bob", 0)
     assert mark.isEnabled()
     h.qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
-    assert status_of(h, "bob", 0) == ReceiptStatus.DONE
-    assert "on_message_receipt_changed" in log_text(h, "alice")
-    assert "status=DONE" in log_text(h, "alice")
-    assert "on_peer_message_received" in log_text(h, "bob")
+    h.qtbot.waitUntil(lambda: h.status("alice", 0) == ReceiptStatus.DONE)
+    assert h.status("bob", 0) == ReceiptStatus.DONE
+    assert "on_message_receipt_changed" in h.log_text("alice")
+    assert "status=DONE" in h.log_text("alice")
+    assert "on_peer_message_received" in h.log_text("bob")
 
 
-def test_clicking_the_awaiting_marker_reads_the_message(make_harness) -> None:
-    h = make_harness()
-    type_and_send(h, "alice", "tap me")
-    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
-    click_marker(h, "bob", 0)
-    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+def test_clicking_the_awaiting_marker_reads_the_message(make_receipt_window) -> None:
+    h = make_receipt_window()
+    h.send("alice", "tap me")
+    h.qtbot.waitUntil(lambda: h.rows("bob") == 1)
+    h.click_receipt("bob", 0)
+    h.qtbot.waitUntil(lambda: h.status("alice", 0) == ReceiptStatus.DONE)
 
 
-def test_mark_selected_read_takes_at_most_ten(make_harness) -> None:
-    h = make_harness()
+def test_mark_selected_read_takes_at_most_ten(make_receipt_window) -> None:
+    h = make_receipt_window()
     for number in range(11):
-        type_and_send(h, "alice", f"m{number}")
-    h.qtbot.waitUntil(lambda: rows(h, "bob") == 11)
+        h.send("alice", f"m{number}")
+    h.qtbot.waitUntil(lambda: h.rows("bob") == 11)
     h.panel("bob").view().selectAll()
     mark = h.widget("bob", "markReadButton", QPushButton)
     assert not mark.isEnabled()
     assert "at most 10" in mark.toolTip()
-    click_row(h, "bob", 0, Qt.KeyboardModifier.ControlModifier)  # deselect one: 10 left
+    h.click_row("bob", 0, Qt.KeyboardModifier.ControlModifier)  # deselect one: 10 left
     assert mark.isEnabled()
     h.qtbot.mouseClick(mark, Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: [status_of(h, "alice", r) for r in range(11)].count(ReceiptStatus.DONE) == 10)
-    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+    h.qtbot.waitUntil(lambda: [h.status("alice", r) for r in range(11)].count(ReceiptStatus.DONE) == 10)
+    assert h.status("alice", 0) == ReceiptStatus.PROCESSING
 
 
-def test_conversation_read(make_harness) -> None:
-    h = make_harness()
+def test_conversation_read(make_receipt_window) -> None:
+    h = make_receipt_window()
     for text in ("one", "two", "three"):
-        type_and_send(h, "alice", text)
-    h.qtbot.waitUntil(lambda: rows(h, "bob") == 3)
+        h.send("alice", text)
+    h.qtbot.waitUntil(lambda: h.rows("bob") == 3)
     h.qtbot.mouseClick(h.widget("bob", "markConversationReadButton", QPushButton), Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: all(status_of(h, "alice", r) == ReceiptStatus.DONE for r in range(3)))
-    assert all(status_of(h, "bob", r) == ReceiptStatus.DONE for r in range(3))
-    assert "on_conversation_message_receipt_changed" in log_text(h, "alice")
+    h.qtbot.waitUntil(lambda: all(h.status("alice", r) == ReceiptStatus.DONE for r in range(3)))
+    assert all(h.status("bob", r) == ReceiptStatus.DONE for r in range(3))
+    assert "on_conversation_message_receipt_changed" in h.log_text("alice")
 
 
-def test_conversation_read_is_disabled_in_a_group_with_a_reason(make_harness) -> None:
-    h = make_harness()
+def test_conversation_read_is_disabled_in_a_group_with_a_reason(make_receipt_window) -> None:
+    h = make_receipt_window()
     button = h.widget("alice", "markConversationReadButton", QPushButton)
     assert button.isEnabled()
     h.open("alice", "team", GROUP)
@@ -154,19 +115,19 @@ def test_conversation_read_is_disabled_in_a_group_with_a_reason(make_harness) ->
     assert button.isEnabled()
 
 
-def test_group_unread_counts_down_then_read_by_all(make_harness) -> None:
-    h = make_harness(users=("alice", "bob", "carol"), group_extra=("mia",))
+def test_group_unread_counts_down_then_read_by_all(make_receipt_window) -> None:
+    h = make_receipt_window(["alice", "bob", "carol"], {"team": ["alice", "bob", "carol", "mia"]})
     h.open("alice", "team", GROUP)
     h.open("bob", "team", GROUP)
-    type_and_send(h, "alice", "standup in 5")
+    h.send("alice", "standup in 5")
     model = h.panel("alice").model()
     unread = lambda: model.data(model.index(0, 0), UnreadMemberCountRole)  # noqa: E731
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and unread() == 3)
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 1 and unread() == 3)
 
-    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
-    click_marker(h, "bob", 0)
+    h.qtbot.waitUntil(lambda: h.rows("bob") == 1)
+    h.click_receipt("bob", 0)
     h.qtbot.waitUntil(lambda: unread() == 2)
-    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING
+    assert h.status("alice", 0) == ReceiptStatus.PROCESSING
 
     mia = h.clients["mia"]
     mia_copy = mia.cached_messages("team", GROUP)[0]
@@ -174,10 +135,10 @@ def test_group_unread_counts_down_then_read_by_all(make_harness) -> None:
     h.qtbot.waitUntil(lambda: unread() == 1)
 
     h.open("carol", "team", GROUP)
-    h.qtbot.waitUntil(lambda: rows(h, "carol") == 1)
-    click_row(h, "carol", 0)
+    h.qtbot.waitUntil(lambda: h.rows("carol") == 1)
+    h.click_row("carol", 0)
     h.qtbot.mouseClick(h.widget("carol", "markReadButton", QPushButton), Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+    h.qtbot.waitUntil(lambda: h.status("alice", 0) == ReceiptStatus.DONE)
     assert unread() == 0
     geometry = (
         h.panel("alice")
@@ -188,12 +149,12 @@ def test_group_unread_counts_down_then_read_by_all(make_harness) -> None:
     assert geometry.caption_text == "read by all"
 
 
-def test_member_list_dialog_pages(make_harness) -> None:
+def test_member_list_dialog_pages(make_receipt_window) -> None:
     extra = ("mia", "noah", "olivia", "liam", "emma")
-    h = make_harness(group_extra=extra)
+    h = make_receipt_window(groups={"team": ["alice", "bob", *extra]})
     h.open("alice", "team", GROUP)
-    type_and_send(h, "alice", "who reads this?")
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    h.send("alice", "who reads this?")
+    h.drain()  # the members' clients have it
     for reader in ("mia", "noah", "olivia"):
         client = h.clients[reader]
         h.run(client.send_message_receipts_read(client.cached_messages("team", GROUP), "team", GROUP))
@@ -201,7 +162,7 @@ def test_member_list_dialog_pages(make_harness) -> None:
     h.qtbot.waitUntil(lambda: model.data(model.index(0, 0), UnreadMemberCountRole) == 3)
 
     h.panel("alice").member_page_size = 2
-    click_marker(h, "alice", 0)
+    h.click_receipt("alice", 0)
     dialog = h.panel("alice").findChild(MemberListDialog, "memberListDialog")
     assert dialog is not None and dialog.isVisible() and not dialog.isModal()
     read_list, unread_list = dialog.column(True).list, dialog.column(False).list
@@ -219,71 +180,71 @@ def test_member_list_dialog_pages(make_harness) -> None:
     dialog.close()
 
 
-def test_offline_holds_events_until_back_online(make_harness) -> None:
-    h = make_harness()
-    type_and_send(h, "alice", "are you there?")
-    h.qtbot.waitUntil(lambda: rows(h, "bob") == 1)
+def test_offline_holds_events_until_back_online(make_receipt_window) -> None:
+    h = make_receipt_window()
+    h.send("alice", "are you there?")
+    h.qtbot.waitUntil(lambda: h.rows("bob") == 1)
     online = h.widget("alice", "onlineToggle")
     h.qtbot.mouseClick(online, Qt.MouseButton.LeftButton)
     assert not h.clients["alice"].online
-    h.qtbot.waitUntil(lambda: "on_connection_state_changed" in log_text(h, "alice"))
+    h.qtbot.waitUntil(lambda: "on_connection_state_changed" in h.log_text("alice"))
 
-    click_marker(h, "bob", 0)
-    h.qtbot.waitUntil(lambda: status_of(h, "bob", 0) == ReceiptStatus.DONE)
+    h.click_receipt("bob", 0)
+    h.qtbot.waitUntil(lambda: h.status("bob", 0) == ReceiptStatus.DONE)
     h.drain()
-    assert status_of(h, "alice", 0) == ReceiptStatus.PROCESSING  # the event waits
-    assert "on_message_receipt_changed" not in log_text(h, "alice")
+    assert h.status("alice", 0) == ReceiptStatus.PROCESSING  # the event waits
+    assert "on_message_receipt_changed" not in h.log_text("alice")
 
     h.qtbot.mouseClick(online, Qt.MouseButton.LeftButton)
-    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
-    assert "on_message_receipt_changed" in log_text(h, "alice")
+    h.qtbot.waitUntil(lambda: h.status("alice", 0) == ReceiptStatus.DONE)
+    assert "on_message_receipt_changed" in h.log_text("alice")
 
 
-def test_sending_offline_shows_a_failed_row_and_the_reason(make_harness) -> None:
-    h = make_harness()
+def test_sending_offline_shows_a_failed_row_and_the_reason(make_receipt_window) -> None:
+    h = make_receipt_window()
     h.qtbot.mouseClick(h.widget("alice", "onlineToggle"), Qt.MouseButton.LeftButton)
-    type_and_send(h, "alice", "lost in space")
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    h.send("alice", "lost in space")
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 1)
     message = h.panel("alice").model().message_at(0)
     assert message.sent_status == SentStatus.FAILED
-    assert status_of(h, "alice", 0) == ReceiptStatus.FAILED
+    assert h.status("alice", 0) == ReceiptStatus.FAILED
     h.qtbot.waitUntil(lambda: "NETWORK_UNAVAILABLE" in h.panel("alice").status_text())
     assert "offline" in h.panel("alice").status_text()
 
 
-def test_untrusted_input_gets_a_clear_message(make_harness) -> None:
-    h = make_harness()
+def test_untrusted_input_gets_a_clear_message(make_receipt_window) -> None:
+    h = make_receipt_window()
     panel = h.panel("alice")
     h.qtbot.mouseClick(h.widget("alice", "sendButton", QPushButton), Qt.MouseButton.LeftButton)
     h.qtbot.waitUntil(lambda: "empty" in panel.status_text())
     h.widget("alice", "composer", QLineEdit).setText("x" * (MAX_TEXT_LENGTH + 1))
     h.qtbot.mouseClick(h.widget("alice", "sendButton", QPushButton), Qt.MouseButton.LeftButton)
     h.qtbot.waitUntil(lambda: f"limit is {MAX_TEXT_LENGTH}" in panel.status_text())
-    assert rows(h, "alice") == 0
+    assert h.rows("alice") == 0
 
 
-def test_message_for_another_conversation_badges_the_picker(make_harness) -> None:
-    h = make_harness()
+def test_message_for_another_conversation_badges_the_picker(make_receipt_window) -> None:
+    h = make_receipt_window()
     h.open("bob", "team", GROUP)
-    type_and_send(h, "alice", "psst")
+    h.send("alice", "psst")
     picker = h.widget("bob", "conversationPicker", QComboBox)
     h.qtbot.waitUntil(lambda: "1 new" in picker.itemText(0))
     h.open("bob", "alice", PEER)
     assert "new" not in picker.itemText(0)
-    assert rows(h, "bob") == 1
+    assert h.rows("bob") == 1
 
 
-def test_model_role_message_is_the_clients_copy(make_harness) -> None:
-    h = make_harness()
-    type_and_send(h, "alice", "roles")
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+def test_model_role_message_is_the_clients_copy(make_receipt_window) -> None:
+    h = make_receipt_window()
+    h.send("alice", "roles")
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 1)
     model = h.panel("alice").model()
     message = model.data(model.index(0, 0), MessageRole)
     assert message.message_id == h.clients["alice"].cached_messages("bob", PEER)[0].message_id
 
 
-def test_add_and_remove_clients(make_harness) -> None:
-    h = make_harness()
+def test_add_and_remove_clients(make_receipt_window) -> None:
+    h = make_receipt_window()
     remove = h.window.remove_client_action
     assert not remove.isEnabled()
     h.window.add_client_action.trigger()
@@ -308,7 +269,7 @@ class ClosingCache(MemoryLocalCache):
         self.closed += 1
 
 
-def test_added_clients_come_from_the_factory_and_removing_one_closes_its_cache(make_harness) -> None:
+def test_added_clients_come_from_the_factory_and_removing_one_closes_its_cache(make_receipt_window) -> None:
     made: dict[str, Client] = {}
 
     def make_client(engine, user_id: str) -> Client:  # type: ignore[no-untyped-def]
@@ -317,7 +278,7 @@ def test_added_clients_come_from_the_factory_and_removing_one_closes_its_cache(m
         made[user_id] = Client(engine, user_id, cache=ClosingCache())
         return made[user_id]
 
-    h = make_harness(make_client=make_client)
+    h = make_receipt_window(make_client=make_client)
     h.window.add_client_action.trigger()
     h.qtbot.waitUntil(lambda: len(h.window.panels()) == 3)
     carol = made["carol"]
@@ -329,37 +290,37 @@ def test_added_clients_come_from_the_factory_and_removing_one_closes_its_cache(m
     assert not carol.logged_in and carol.cache.closed == 1
 
 
-def test_actions_on_the_clients_themselves_reach_both_panels(make_harness) -> None:
+def test_actions_on_the_clients_themselves_reach_both_panels(make_receipt_window) -> None:
     """A script or the scenario player calls the clients directly: the panels mirror the caches,
     so the sender's own send and the reader's own read show up with no call into the UI."""
-    h = make_harness()
+    h = make_receipt_window()
     alice, bob = h.clients["alice"], h.clients["bob"]
     sent = h.run(alice.send_message(TextMessage("direct"), "bob", PEER, MessageSendConfig(has_receipt=True)))
     h.drain()
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1 and rows(h, "bob") == 1)
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 1 and h.rows("bob") == 1)
     assert h.panel("alice").model().message_at(0).message_id == sent.message.message_id
-    assert status_of(h, "alice", 0) == status_of(h, "bob", 0) == ReceiptStatus.PROCESSING
+    assert h.status("alice", 0) == h.status("bob", 0) == ReceiptStatus.PROCESSING
 
     h.run(bob.send_message_receipts_read(bob.cached_messages("alice", PEER), "alice", PEER))
-    assert status_of(h, "bob", 0) == ReceiptStatus.DONE  # the reader's own read, at once
+    assert h.status("bob", 0) == ReceiptStatus.DONE  # the reader's own read, at once
     h.drain()
-    h.qtbot.waitUntil(lambda: status_of(h, "alice", 0) == ReceiptStatus.DONE)
+    h.qtbot.waitUntil(lambda: h.status("alice", 0) == ReceiptStatus.DONE)
 
     h.run(alice.send_message(TextMessage("again"), "bob", PEER, MessageSendConfig(has_receipt=True)))
     h.drain()
     h.run(bob.send_conversation_message_receipt_read("alice", PEER))
     h.drain()
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 2 and status_of(h, "alice", 1) == ReceiptStatus.DONE)
-    assert status_of(h, "bob", 1) == ReceiptStatus.DONE
+    h.qtbot.waitUntil(lambda: h.rows("alice") == 2 and h.status("alice", 1) == ReceiptStatus.DONE)
+    assert h.status("bob", 1) == ReceiptStatus.DONE
 
 
-def test_open_member_list_follows_new_reads(make_harness) -> None:
-    h = make_harness(group_extra=("mia", "noah", "olivia"))
+def test_open_member_list_follows_new_reads(make_receipt_window) -> None:
+    h = make_receipt_window(groups={"team": ["alice", "bob", "mia", "noah", "olivia"]})
     h.open("alice", "team", GROUP)
-    type_and_send(h, "alice", "read me")
-    h.qtbot.waitUntil(lambda: rows(h, "alice") == 1)
+    h.send("alice", "read me")
+    h.drain()  # the members' clients have it
     h.panel("alice").member_page_size = 2
-    click_marker(h, "alice", 0)
+    h.click_receipt("alice", 0)
     dialog = h.panel("alice").findChild(MemberListDialog, "memberListDialog")
     read_list, unread_list = dialog.column(True).list, dialog.column(False).list
     names = lambda widget: [widget.item(i).text() for i in range(widget.count())]  # noqa: E731

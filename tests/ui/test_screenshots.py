@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton
 from readtick.core import ConversationType, MessageSendConfig, ReceiptError, ReceiptStatus, TextMessage
 from readtick.ui.memberlistdialog import MemberListDialog
-from readtick.ui.messagemodel import ReceiptStatusRole
 
 from tests.ui.conftest import save_screenshot
 
@@ -32,11 +31,6 @@ def read(h, reader: str, conversation: str, kind, message_id: int) -> None:
     h.drain()
 
 
-def statuses(h, user: str) -> list[ReceiptStatus]:
-    model = h.panel(user).model()
-    return [model.data(model.index(r, 0), ReceiptStatusRole) for r in range(model.rowCount())]
-
-
 def peer_story(h) -> None:
     first = send(h, "alice", "Hi Bob! 你好 👋 Lunch at 12?", "bob")
     h.clock.advance(60)
@@ -54,10 +48,10 @@ def peer_story(h) -> None:
     h.drain()
 
 
-def test_peer_states_light(make_harness) -> None:
-    h = make_harness()
+def test_peer_states_light(make_receipt_window) -> None:
+    h = make_receipt_window()
     peer_story(h)
-    assert statuses(h, "alice") == [
+    assert h.statuses("alice") == [
         ReceiptStatus.DONE,
         ReceiptStatus.PROCESSING,
         ReceiptStatus.PROCESSING,
@@ -67,31 +61,31 @@ def test_peer_states_light(make_harness) -> None:
     save_screenshot(h.window, "peer_states_light")
 
 
-def test_peer_states_dark(make_harness) -> None:
-    h = make_harness(theme="dark")
+def test_peer_states_dark(make_receipt_window) -> None:
+    h = make_receipt_window(theme="dark")
     peer_story(h)
     h.panel("bob").view().selectAll()
     save_screenshot(h.window, "peer_states_dark_bob_selected")
 
 
-def test_delivered_and_expired(make_harness) -> None:
-    h = make_harness(delivered_status=True)
+def test_delivered_and_expired(make_receipt_window) -> None:
+    h = make_receipt_window(delivered_status=True)
     send(h, "alice", "Delivered, not read yet", "bob")
-    assert statuses(h, "alice") == [ReceiptStatus.DELIVERED]
+    assert h.statuses("alice") == [ReceiptStatus.DELIVERED]
     h.engine.receipt_lifetime = timedelta(days=7)
     h.clients["bob"].set_online(False)
     send(h, "alice", "Nobody read me for a week", "bob")
     h.clock.advance(8 * 86400)
     h.drain()
-    h.qtbot.waitUntil(lambda: statuses(h, "alice") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
+    h.qtbot.waitUntil(lambda: h.statuses("alice") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
     h.clients["bob"].set_online(True)  # no event tells a receiver: bob's panel asks on connecting
     h.drain()
-    h.qtbot.waitUntil(lambda: statuses(h, "bob") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
+    h.qtbot.waitUntil(lambda: h.statuses("bob") == [ReceiptStatus.EXPIRED, ReceiptStatus.EXPIRED])
     save_screenshot(h.window, "expired")
 
 
-def test_group_half_read_and_member_dialog(make_harness) -> None:
-    h = make_harness(group_extra=("mia", "noah", "olivia"))
+def test_group_half_read_and_member_dialog(make_receipt_window) -> None:
+    h = make_receipt_window(groups={"team": ["alice", "bob", "mia", "noah", "olivia"]})
     for user in ("alice", "bob"):
         h.open(user, "team", GROUP)
     notes = send(h, "alice", "Stand-up notes are in the doc 📄", "team", GROUP)
@@ -101,7 +95,7 @@ def test_group_half_read_and_member_dialog(make_harness) -> None:
     everyone = send(h, "alice", "Lunch order closes at 11:30", "team", GROUP)
     for reader in ("bob", "mia", "noah", "olivia"):
         read(h, reader, "team", GROUP, everyone.message_id)
-    h.qtbot.waitUntil(lambda: statuses(h, "alice") == [ReceiptStatus.PROCESSING, ReceiptStatus.DONE])
+    h.qtbot.waitUntil(lambda: h.statuses("alice") == [ReceiptStatus.PROCESSING, ReceiptStatus.DONE])
     save_screenshot(h.window, "group_half_read")
 
     view = h.panel("alice").view()
@@ -114,8 +108,8 @@ def test_group_half_read_and_member_dialog(make_harness) -> None:
     dialog.close()
 
 
-def test_long_cjk_and_emoji_text_wraps(make_harness) -> None:
-    h = make_harness(size=(760, 600))
+def test_long_cjk_and_emoji_text_wraps(make_receipt_window) -> None:
+    h = make_receipt_window(size=(760, 600))
     composer = h.widget("alice", "composer", QLineEdit)
     composer.setText("这是一条很长的中文消息，用来检查换行是否正确，以及表情符号 😀🎉👍 是否以彩色显示。" * 2)
     h.qtbot.mouseClick(h.widget("alice", "sendButton", QPushButton), Qt.MouseButton.LeftButton)

@@ -27,8 +27,8 @@ def control(h) -> TimeControl:
     return found
 
 
-def test_advancing_expires_an_unread_receipt_and_updates_the_clock(make_harness) -> None:
-    h = make_harness()
+def test_advancing_expires_an_unread_receipt_and_updates_the_clock(make_receipt_window) -> None:
+    h = make_receipt_window()
     h.open("alice", "bob", PEER)
     h.run(
         h.clients["alice"].send_message(TextMessage("hi"), "bob", PEER, MessageSendConfig(has_receipt=True))
@@ -51,8 +51,8 @@ def test_advancing_expires_an_unread_receipt_and_updates_the_clock(make_harness)
     assert any("2025-01-13" in text for text in labels), labels
 
 
-def test_advancing_delivers_a_delayed_message(make_harness) -> None:
-    h = make_harness()
+def test_advancing_delivers_a_delayed_message(make_receipt_window) -> None:
+    h = make_receipt_window()
     h.clients["bob"].set_latency(5.0)
     h.open("bob", "alice", PEER)
     h.run(
@@ -66,20 +66,20 @@ def test_advancing_delivers_a_delayed_message(make_harness) -> None:
     h.qtbot.waitUntil(lambda: h.panel("bob").model().rowCount() == 1)
 
 
-def test_no_time_control_on_a_real_clock(qtbot, qasync_loop, run) -> None:
+def test_no_time_control_on_a_real_clock(qtbot, run_async) -> None:
     engine = ReceiptEngine(clock=RealClock())
     clients = [Client(engine, "alice"), Client(engine, "bob")]
     for client in clients:
-        run(client.login())
+        run_async(client.login())
     window = MainWindow(engine, clients)
     qtbot.addWidget(window)
     assert window.time_control is None
     assert window.findChild(TimeControl) is None
 
 
-def test_a_receiver_sees_its_unread_receipt_expire_when_time_jumps(make_harness) -> None:
+def test_a_receiver_sees_its_unread_receipt_expire_when_time_jumps(make_receipt_window) -> None:
     """No event tells a receiver; its panel asks the engine (history refresh) when the clock jumps."""
-    h = make_harness()
+    h = make_receipt_window()
     h.open("bob", "alice", PEER)
     h.run(
         h.clients["alice"].send_message(TextMessage("hi"), "bob", PEER, MessageSendConfig(has_receipt=True))

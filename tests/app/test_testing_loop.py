@@ -1,5 +1,6 @@
-"""Proves the qasync loop fixture works before any GUI test relies on it: an async slot runs,
-tasks get turns, and errors inside tasks fail the test instead of only being logged."""
+"""Proves the plugin's qasync loop fixture (readtick.app.testing.loop) works before any GUI test
+relies on it: an async slot runs, tasks get turns, and errors inside tasks are recorded (that
+they fail the test is shown in test_pytest_plugin.py)."""
 
 from __future__ import annotations
 
@@ -43,8 +44,8 @@ def test_task_errors_are_recorded(qtbot, qasync_loop) -> None:
     # The handler records what asyncio reports; check the recording path directly, then clear
     # it so this test (which raised on purpose) passes.
     qasync_loop.call_exception_handler({"message": "deliberate", "exception": task.exception()})
-    assert [c["message"] for c in qasync_loop.recorded_errors.contexts] == ["deliberate"]
-    qasync_loop.recorded_errors.contexts.clear()
+    assert [c["message"] for c in qasync_loop.recorded_errors] == ["deliberate"]
+    qasync_loop.recorded_errors.clear()
 
 
 def test_wait_signal_still_waits_after_an_earlier_test(qtbot, qasync_loop) -> None:
