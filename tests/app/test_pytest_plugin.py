@@ -5,11 +5,15 @@ point; the outcome is asserted (napari tests its plugin the same way, with ``pyt
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from readtick.app import pytest_plugin
+
+ROOT = Path(__file__).resolve().parents[2]
 
 WINDOW_TESTS = """
 import asyncio
@@ -134,3 +138,12 @@ def test_loading_the_plugin_imports_no_qt() -> None:
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
+
+
+def test_the_readme_shows_the_example_that_ci_runs() -> None:
+    """tests/packaging/test_wheel.py runs the example file against the installed wheel; the README
+    must show that file, not a copy that drifted."""
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Testing your receipt UI", 1)[1]
+    shown = re.search(r"```python\n(.*?)```", section, re.S).group(1)
+    example = (ROOT / "tests" / "plugin_example" / "test_receipt_ui_example.py").read_text(encoding="utf-8")
+    assert shown.strip() == example.split('"""', 2)[2].strip()

@@ -1,6 +1,6 @@
 """The README's "Testing your receipt UI" example: GUI tests of read receipts written with
 readtick's pytest plugin alone. CI runs this file in the repository and, copied to a directory
-outside it, against the installed wheel (tests/dist/test_wheel.py)."""
+outside it, against the installed wheel (tests/packaging/test_wheel.py)."""
 
 from readtick.core import ConversationType, ReceiptStatus
 
