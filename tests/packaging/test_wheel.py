@@ -62,6 +62,7 @@ pytestmark = pytest.mark.timeout(900)
 @dataclass
 class Installed:
     wheel: Path
+    build_log: str
     venv: Path
     elsewhere: Path  # outside the repository; holds a tester's own app/ and core/ packages
     env: dict[str, str]
@@ -101,9 +102,10 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def _pip(*args: str, cwd: Path, env: dict[str, str]) -> None:
+def _pip(*args: str, cwd: Path, env: dict[str, str]) -> str:
+    """Run the running interpreter's pip; return what it (and a build backend) printed."""
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q", *args],
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -111,6 +113,7 @@ def _pip(*args: str, cwd: Path, env: dict[str, str]) -> None:
         timeout=840,
     )
     assert result.returncode == 0, f"pip {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout + result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +122,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     env = _clean_env()
     source = base / "source"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*JUNK), symlinks=True)
-    _pip("wheel", str(source), "--no-deps", "-w", str(base / "wheels"), cwd=base, env=env)
+    build_log = _pip("wheel", "-v", str(source), "--no-deps", "-w", str(base / "wheels"), cwd=base, env=env)
     [wheel] = (base / "wheels").glob("readtick-*.whl")
 
     venv = base / "venv"
@@ -127,13 +130,13 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     constraints = base / "constraints.txt"
     constraints.write_text("".join(f"{name}=={importlib.metadata.version(name)}\n" for name in PINNED))
     python = str(venv / "bin" / "python")
-    _pip("--python", python, "install", "-c", str(constraints), f"{wheel}[pytest]", cwd=base, env=env)
+    _pip("--python", python, "install", "-q", "-c", str(constraints), f"{wheel}[pytest]", cwd=base, env=env)
 
     elsewhere = base / "elsewhere"
     for package in ("app", "core"):  # a tester's project, as common as it gets
         (elsewhere / package).mkdir(parents=True)
         (elsewhere / package / "__init__.py").write_text(f"WHO = 'tester-{package}'\n")
-    return Installed(wheel, venv, elsewhere, env)
+    return Installed(wheel, build_log, venv, elsewhere, env)
 
 
 def _assert_pictures(folder: Path, names: set[str]) -> None:
@@ -165,6 +168,8 @@ def test_the_wheel_holds_one_namespace_its_resources_the_plugin_and_the_license(
         zipfile.ZipFile(installed.wheel).read(f"readtick-{VERSION}.dist-info/entry_points.txt").decode()
     )
     assert "[pytest11]\nreadtick = readtick.app.pytest_plugin" in entry_points
+    # setuptools warns, for instance, about folders it takes for packages and would leave out.
+    assert "Warning" not in installed.build_log, installed.build_log
 
 
 def test_installed_readtick_runs_from_elsewhere(installed: Installed) -> None:
