@@ -10,8 +10,10 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtWidgets import QApplication
+from readtick.app.scenariomodel import DEFAULT_TIMEZONE, time_zone
 from readtick.app.testing.windowdriver import WindowDriver
 from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
+from readtick.ui.displaytime import display_zone, set_display_zone
 from readtick.ui.mainwindow import MainWindow
 from readtick.ui.theme import apply_theme, current_theme
 
@@ -81,6 +83,7 @@ class ReceiptWindowFactory:
         self._run = run
         self._made: list[ReceiptWindow] = []
         self._theme_before = current_theme().name
+        self._zone_before = display_zone()
 
     def __call__(
         self,
@@ -91,6 +94,7 @@ class ReceiptWindowFactory:
         clock_start: float = DEFAULT_CLOCK_START,
         delivered_status: bool = False,
         theme: str = "light",
+        timezone: str | None = DEFAULT_TIMEZONE,
         size: tuple[int, int] = DEFAULT_SIZE,
         make_client: Callable[[ReceiptEngine, str], Client] | None = None,
         join_policy: Callable[[ReceiptEngine, str, Sequence[str]], None] | None = None,
@@ -102,10 +106,12 @@ class ReceiptWindowFactory:
         too (in ``.clients``, silent unless the test drives them). Without ``groups`` every
         client is in the group "team". ``virtual_clock`` (default) runs the engine on a
         ``VirtualClock`` at ``clock_start`` that only the test moves; ``delivered_status``
-        reports DELIVERED. ``theme`` ("light" or "dark") is applied to the whole application
-        until the test ends. ``make_client(engine, user_id)`` makes the clients of panels added
-        from the toolbar and ``join_policy(engine, user_id, panel_user_ids)`` puts them in groups
-        (without one they join none, as ``MainWindow`` does).
+        reports DELIVERED. ``theme`` ("light" or "dark") and ``timezone`` (an IANA name the
+        window shows times in; None: the machine's own zone) hold for the whole application
+        until the test ends, so pictures are the same on every machine.
+        ``make_client(engine, user_id)`` makes the clients of panels added from the toolbar and
+        ``join_policy(engine, user_id, panel_user_ids)`` puts them in groups (without one they
+        join none, as ``MainWindow`` does).
         """
         panel_users = list(clients)
         if len(set(panel_users)) != len(panel_users):
@@ -115,6 +121,7 @@ class ReceiptWindowFactory:
 
         app = QApplication.instance()
         apply_theme(app, theme)
+        set_display_zone(None if timezone is None else time_zone(timezone))
         clock: Clock = VirtualClock(start=clock_start) if virtual_clock else RealClock()
         engine = ReceiptEngine(clock=clock, delivered_status=delivered_status)
         logged_in: dict[str, Client] = {}
@@ -147,10 +154,12 @@ class ReceiptWindowFactory:
         return list(self._made)
 
     def close_all(self) -> None:
-        """Close every window made (and its clients and engine); put the theme back."""
+        """Close every window made (and its clients and engine); put the theme and the time
+        zone back."""
         try:
             for made in self._made:
                 made.close()
         finally:
+            set_display_zone(self._zone_before)
             if current_theme().name != self._theme_before:
                 apply_theme(QApplication.instance(), self._theme_before)

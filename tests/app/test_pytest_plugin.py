@@ -19,7 +19,9 @@ WINDOW_TESTS = """
 import asyncio
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from readtick.core import ReceiptStatus
+from readtick.ui.displaytime import display_zone
 from readtick.ui.theme import current_theme
 
 MADE = []
@@ -48,6 +50,15 @@ def test_windows_are_closed_and_the_theme_restored_at_teardown_2():
     assert len(MADE) == 2
     assert all(made.closed for made in MADE)
     assert current_theme().name == "light"
+    assert display_zone() is None
+
+
+def test_times_are_shown_in_utc_unless_asked_whatever_the_machine_zone(make_receipt_window):
+    def clock(w):
+        return " ".join(label.text() for label in w.window.statusBar().findChildren(QLabel))
+
+    assert "virtual clock · 2025-01-06 09:41" in clock(make_receipt_window())
+    assert "virtual clock · 2025-01-06 17:41" in clock(make_receipt_window(timezone=None))
 
 
 def test_a_status_that_never_comes_fails_saying_what_is_shown(make_receipt_window):
@@ -86,8 +97,10 @@ def test_the_plugin_is_registered_through_the_entry_point(request: pytest.Fixtur
 
 def test_window_fixtures_drive_clicks_wait_and_clean_up(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_receipts=WINDOW_TESTS)
-    result = run_inner(pytester)
-    result.assert_outcomes(passed=5, failed=1, errors=1)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("TZ", "Asia/Shanghai")  # the machine's zone, 8 hours east of UTC
+        result = run_inner(pytester)
+    result.assert_outcomes(passed=6, failed=1, errors=1)
     result.stdout.fnmatch_lines(
         [
             "*test_a_status_that_never_comes_fails_saying_what_is_shown*",

@@ -1,21 +1,16 @@
 """What tests/ui needs beyond readtick's pytest plugin (``readtick.app.pytest_plugin``, loaded
 through its installed entry point, gives ``qasync_loop``, ``run_async``, ``make_receipt_window``
-and ``golden_images``): the time zone the pictures are drawn in, and screenshots for people.
+and ``golden_images``; its windows show times in UTC): the offscreen-noise marker for every
+test here, and screenshots for people.
 """
 
 from __future__ import annotations
 
-import os
-import time
 from pathlib import Path
 
-# Message times are shown in local time; pin it so screenshots are the same everywhere.
-os.environ["TZ"] = "UTC"
-time.tzset()
-
-import pytest  # noqa: E402
-from PySide6.QtWidgets import QWidget  # noqa: E402
-from readtick.app.pytest_plugin import OFFSCREEN_QT_NOISE  # noqa: E402
+import pytest
+from PySide6.QtWidgets import QWidget
+from readtick.app.pytest_plugin import OFFSCREEN_QT_NOISE
 
 OUTPUT_DIR = Path(__file__).resolve().parent / "_output"
 
