@@ -27,7 +27,16 @@ from readtick.core.handler import EventHandler
 from readtick.core.link import Link
 from readtick.core.localcache import LocalCache, MemoryLocalCache, cache_key
 from readtick.core.messages import Message
-from readtick.core.receipt import ACTIVE, MEMBER_PAGE_MAX, MEMBER_PAGE_MIN, READ_LIMIT, receipt_refusal
+from readtick.core.receipt import (
+    MEMBER_PAGE_MAX,
+    MEMBER_PAGE_MIN,
+    READ_LIMIT,
+    awaits_read,
+    copy_status_after,
+    receipt_refusal,
+    status_at_send,
+    status_of_failed_send,
+)
 from readtick.core.results import (
     ConversationMessageReceiptReadSentResult,
     GroupMessageReceiptMemberListQueriedResult,
@@ -168,7 +177,7 @@ class Client:
             direction=MessageDirection.SEND,
             sent_status=SentStatus.SENDING,
             timestamp=self.engine.clock.now(),
-            receipt_status=ReceiptStatus.PROCESSING if has_receipt else ReceiptStatus.NONE,
+            receipt_status=status_at_send(has_receipt),
         )
         try:
             self._require_link()
@@ -177,7 +186,7 @@ class Client:
             failed = replace(
                 draft,
                 sent_status=SentStatus.FAILED,
-                receipt_status=ReceiptStatus.FAILED if has_receipt else ReceiptStatus.NONE,
+                receipt_status=status_of_failed_send(has_receipt),
             )
             self._cache_message(failed)
             raise ReceiptError(error.code, error.message, failed_message=failed) from None
@@ -194,7 +203,7 @@ class Client:
         if len(messages) > READ_LIMIT:
             raise ReceiptError(
                 ErrorCode.READ_LIMIT_EXCEEDED,
-                f"{len(messages)} messages in one read call; the limit is {READ_LIMIT} (SPEC §4 rule 3)",
+                f"{len(messages)} messages in one read call; the limit is {READ_LIMIT} (receipt rule 3)",
             )
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
@@ -344,8 +353,8 @@ class Client:
     def _apply_receipt(self, info: MessageReceiptInfo) -> None:
         self._cache_info(info)
         cached = self.cache.get(info.message_id)
-        if cached is not None and cached.receipt_status in ACTIVE:
-            self._cache_message(replace(cached, receipt_status=info.status))
+        if cached is not None:
+            self._move_cached(cached, info.status)
 
     def _apply_conversation_receipt(self, info: MessageReceiptInfo) -> None:
         watermark = self.cache.get(info.message_id)
@@ -357,9 +366,9 @@ class Client:
                 message.direction is MessageDirection.SEND
                 and message.message_id
                 and message.conversation_seq <= watermark.conversation_seq
-                and message.receipt_status in ACTIVE
+                and awaits_read(message.receipt_status)
             ):
-                self._cache_message(replace(message, receipt_status=ReceiptStatus.DONE))
+                self._move_cached(message, ReceiptStatus.DONE)
                 self._cache_info(replace(info, message_id=message.message_id))
 
     # ------------------------------------------------------------------ internals
@@ -389,19 +398,27 @@ class Client:
     def _mark_cached_read(self, message_ids: Sequence[int]) -> None:
         for message_id in message_ids:
             cached = self.cache.get(message_id)
-            if cached is not None and cached.receipt_status is not ReceiptStatus.DONE:
-                self._cache_message(replace(cached, receipt_status=ReceiptStatus.DONE))
+            if cached is not None:
+                self._move_cached(cached, ReceiptStatus.DONE)
 
     def _refresh(self, page: list[Message]) -> list[Message]:
         views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
-        fresh = []
-        for message in page:
-            view = views.get(message.message_id)
-            if view is not None and view.receipt_status != message.receipt_status:
-                message = replace(message, receipt_status=view.receipt_status)
-                self._cache_message(message)
-            fresh.append(message)
-        return fresh
+        return [
+            self._move_cached(message, views[message.message_id].receipt_status)
+            if message.message_id in views
+            else message
+            for message in page
+        ]
+
+    def _move_cached(self, cached: Message, reported: ReceiptStatus) -> Message:
+        """Move a cached copy to what was ``reported`` if the state machine allows (never backwards);
+        write it only if it changed. Returns the copy as cached now."""
+        status = copy_status_after(cached.receipt_status, reported)
+        if status is cached.receipt_status:
+            return cached
+        moved = replace(cached, receipt_status=status)
+        self._cache_message(moved)
+        return moved
 
     def _cache_message(self, message: Message) -> None:
         self.cache.put(message)

@@ -18,14 +18,30 @@ from readtick.core.clock import Clock, RealClock
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.messages import Message, message_from_payload
+from readtick.core.readranges import ReadRanges
 from readtick.core.receipt import (
-    ACTIVE,
     DEFAULT_RECEIPT_LIFETIME,
-    ReadRanges,
+    PEER_RECEIVER_PERIODS,
+    Period,
     ReceiptCounts,
+    awaits_read,
+    conversation_read_refusal,
+    covered_by_conversation_read,
+    drops_out_on_leaving,
+    expiry_time,
+    is_eligible,
+    is_recipient,
+    lists_member,
+    may_see,
+    member_list_refusal,
+    member_when_sent,
+    readers_at_send,
     receiver_view,
     status_after_change,
+    status_at_send,
     transition,
+    unreadable_reason,
+    without_receipt,
 )
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.store import (
@@ -33,7 +49,7 @@ from readtick.core.store import (
     MemoryEngineStore,
     MessageRecord,
     OutboxEvent,
-    Period,
+    StoreFacts,
     group_key,
     peer_key,
 )
@@ -64,6 +80,7 @@ class ReceiptEngine:
             raise invalid(f"receipt_lifetime must be a positive timedelta, got {receipt_lifetime!r}")
         self.clock: Clock = clock if clock is not None else RealClock()
         self.store: EngineStore = store if store is not None else MemoryEngineStore()
+        self.facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
         self.delivered_status = bool(delivered_status)
         self._sessions: dict[str, Client] = {}
@@ -117,7 +134,7 @@ class ReceiptEngine:
             for user in members:
                 self.store.close_period(group_id, user, leave_seq)
             for record in self.store.active_messages(key):
-                leavers = [u for u in members if self._covered(record, u) and not self._has_read(record, u)]
+                leavers = [u for u in members if drops_out_on_leaving(self.facts, record, u)]
                 if not leavers:
                     continue
                 for user in leavers:
@@ -198,14 +215,14 @@ class ReceiptEngine:
     def _send_backlog(self, client: Client) -> None:
         user, now = client.user_id, self.clock.now()
         pending: list[tuple[int, str, object]] = []
-        conversations: list[tuple[str, list[Period] | None]] = [
-            (key, None) for key in self.store.peer_conversations_of(user)
+        conversations: list[tuple[str, Sequence[Period]]] = [
+            (key, PEER_RECEIVER_PERIODS) for key in self.store.peer_conversations_of(user)
         ]
         conversations += [(group_key(g), periods) for g, periods in self.store.memberships_of(user)]
         for key, periods in conversations:
             delivered = self.store.delivered_seq(key, user)
             for record in self.store.messages_between(key, delivered + 1, self.store.last_seq(key)):
-                if record.sender_user_id != user and (periods is None or _covers(periods, record.seq)):
+                if is_recipient(self.facts, record, user, periods):
                     pending.append((record.message_id, "message", record.message_id))
         pending += [(order, "event", event) for order, event in self.store.outbox(user)]
         for order, kind, ref in sorted(pending, key=lambda item: item[0]):
@@ -222,11 +239,11 @@ class ReceiptEngine:
                 raise invalid("you cannot send a one-to-one message to yourself")
             if not self.store.has_user(target):
                 raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {target!r} does not exist")
-            key, eligible = peer_key(user, target), 1
+            key, eligible = peer_key(user, target), readers_at_send(ctype, 2)
         else:
             self._require_member(user, target)
             key = group_key(target)
-            eligible = len(self.store.current_members(target)) - 1
+            eligible = readers_at_send(ctype, len(self.store.current_members(target)))
         now = self.clock.now()
         with self.store.transaction():
             self._expire_due()
@@ -242,13 +259,13 @@ class ReceiptEngine:
                 message_type=draft.type,
                 payload=draft.payload(),
                 timestamp=now,
-                status=ReceiptStatus.PROCESSING if has_receipt else ReceiptStatus.NONE,
+                status=status_at_send(has_receipt),
                 eligible=eligible if has_receipt else 0,
-                expires_at=now + self.receipt_lifetime.total_seconds() if has_receipt else None,
+                expires_at=expiry_time(now, self.receipt_lifetime) if has_receipt else None,
             )
             self.store.add_message(record)
         for client in list(self._sessions.values()):
-            if client.link.up and self._covered(record, client.user_id):
+            if client.link.up and is_recipient(self.facts, record, client.user_id):
                 client.link.push(now, record.message_id, "message", record.message_id)
         self._kick()
         info = self._sender_info(record) if has_receipt else None
@@ -271,7 +288,7 @@ class ReceiptEngine:
             record = (
                 self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
             )
-            reason = self._unreadable_reason(record, user, key)
+            reason = unreadable_reason(self.facts, record, user, key)
             if reason is None and record is not None:
                 records.append(record)
             else:
@@ -293,11 +310,8 @@ class ReceiptEngine:
 
     def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
         """Rule 4: read every message of the peer delivered before this call. Returns their ids."""
-        if ctype is not ConversationType.PEER:
-            raise invalid(
-                f"conversation read works only in PEER conversations, not {ctype.name}; "
-                "in a group, read messages with send_message_receipts_read (SPEC §4 rule 4)"
-            )
+        if (refusal := conversation_read_refusal(ctype)) is not None:
+            raise invalid(refusal)
         key = self._conversation_key(user, conversation_id, ctype)
         if self.store.last_seq(key) == 0:
             raise ReceiptError(
@@ -305,13 +319,8 @@ class ReceiptEngine:
                 f"there is no conversation between {user!r} and {conversation_id!r} yet",
             )
         self._expire_due()
-        delivered = self.store.delivered_seq(key, user)
         covered = sorted(
-            (
-                r
-                for r in self.store.active_messages(key)
-                if r.sender_user_id != user and r.seq <= delivered and not self._has_read(r, user)
-            ),
+            (r for r in self.store.active_messages(key) if covered_by_conversation_read(self.facts, r, user)),
             key=lambda r: r.seq,
         )
         if not covered:
@@ -337,15 +346,15 @@ class ReceiptEngine:
             record = (
                 self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
             )
-            if record is None or record.conversation_key != key or not self._visible(record, user):
+            if record is None or record.conversation_key != key or not may_see(self.facts, record, user):
                 errors.append(message.message_id)
                 continue
             if record.sender_user_id == user:
                 info = self._sender_info(record, read_time=record.read_time)
             else:
-                status = receiver_view(record.status, self._has_read(record, user))
+                status = receiver_view(record.status, self.facts.has_read(record, user))
                 info = MessageReceiptInfo(conversation_id, ctype, record.message_id, status)
-            if info.status in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN):
+            if without_receipt(info.status):
                 errors.append(message.message_id)
             else:
                 infos.append(info)
@@ -364,30 +373,12 @@ class ReceiptEngine:
         self._require_member(user, group_id)
         self._expire_due()
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
-        if record is None or record.conversation_key != group_key(group_id):
-            raise invalid(f"message {message.message_id} is not a message of group {group_id!r}")
-        if record.sender_user_id != user:
-            raise invalid(
-                f"message {message.message_id} was sent by someone else; "
-                "member lists are for your own messages"
-            )
-        if not record.has_receipt:
-            raise invalid(f"message {message.message_id} was sent without a receipt")
-        key = record.conversation_key
+        refusal = member_list_refusal(record, user, group_id, group_key(group_id))
+        if refusal is not None or record is None:
+            raise invalid(f"message {message.message_id}: {refusal}")
         page: list[str] = []
         for ordinal, member, periods in self.store.members_from(group_id, max(next_flag, 1)):
-            if member == user or not _covers(periods, record.seq):
-                continue
-            has_read = self._has_read(record, member)
-            if not has_read and not _covering_period_open(periods, record.seq):
-                continue  # left before reading: no longer eligible
-            if member_filter is ReceiptFilter.READ:
-                match = has_read
-            elif member_filter is ReceiptFilter.UNREAD:
-                match = not has_read
-            else:
-                match = has_read or self.store.delivered_seq(key, member) >= record.seq
-            if not match:
+            if not lists_member(self.facts, record, member, member_filter, periods):
                 continue
             if len(page) == count:
                 return ordinal, page
@@ -400,7 +391,7 @@ class ReceiptEngine:
         views = {}
         for message_id in message_ids:
             record = self.store.get_message(message_id)
-            if record is not None and self._visible(record, user):
+            if record is not None and may_see(self.facts, record, user):
                 views[message_id] = self._view(record, user)
         return views
 
@@ -483,7 +474,7 @@ class ReceiptEngine:
         client.receive_message(self._view(record, user))
         with self.store.transaction():
             self.store.save_delivered_seq(key, user, record.seq)
-            if record.status in ACTIVE and self._eligible(record, user):
+            if awaits_read(record.status) and is_eligible(self.facts, record, user):
                 record.delivered += 1
                 self._settle(record, notify=self.delivered_status)
 
@@ -529,25 +520,6 @@ class ReceiptEngine:
             self._settle(record, notify=False)
         self.store.save_read_ranges(key, user, ranges.as_list())
 
-    def _unreadable_reason(self, record: MessageRecord | None, user: str, key: str) -> str | None:
-        if record is None:
-            return "no such message"
-        if record.conversation_key != key:
-            return "it belongs to another conversation"
-        if record.sender_user_id == user:
-            return "you sent it; only receivers read messages"
-        if not record.has_receipt:
-            return "it was sent without a receipt"
-        if not self._covered(record, user):
-            return "you were not a recipient of it"
-        if self._has_read(record, user):
-            return "already read"
-        if record.status is ReceiptStatus.EXPIRED:
-            return "its receipt expired"
-        if record.status not in ACTIVE:
-            return f"its receipt is {record.status.name}"
-        return None
-
     def _conversation_key(
         self, user: str, conversation_id: str, ctype: ConversationType, *, require_member: bool = True
     ) -> str:
@@ -576,40 +548,12 @@ class ReceiptEngine:
         if not periods or periods[-1][1] is not None:
             raise ReceiptError(ErrorCode.NOT_GROUP_MEMBER, f"{user!r} is not a member of group {group_id!r}")
 
-    def _covered(self, record: MessageRecord, user: str) -> bool:
-        """Was ``user`` a recipient when the message was sent?"""
-        if user == record.sender_user_id:
-            return False
-        if record.conversation_type is ConversationType.PEER:
-            return user == record.target_id
-        return _covers(self.store.member_periods(record.target_id, user), record.seq)
-
-    def _eligible(self, record: MessageRecord, user: str) -> bool:
-        """Is ``user`` counted among the message's readers now (rule 5)?"""
-        if record.conversation_type is ConversationType.PEER:
-            return user == record.target_id
-        periods = self.store.member_periods(record.target_id, user)
-        if user == record.sender_user_id or not _covers(periods, record.seq):
-            return False
-        return _covering_period_open(periods, record.seq) or self._has_read(record, user)
-
-    def _visible(self, record: MessageRecord, user: str) -> bool:
-        return record.sender_user_id == user or self._covered(record, user)
-
-    def _has_read(self, record: MessageRecord, user: str) -> bool:
-        return record.seq in ReadRanges(self.store.read_ranges(record.conversation_key, user))
-
     def _gap_needs_read(self, record: MessageRecord, user: str):  # type: ignore[no-untyped-def]
-        key = record.conversation_key
-        periods = (
-            self.store.member_periods(record.target_id, user)
-            if record.conversation_type is ConversationType.GROUP
-            else None
-        )
+        key, periods = record.conversation_key, self.facts.periods(record, user)
 
         def gap_needs_read(low: int, high: int) -> bool:
             seqs = self.store.receipt_seqs_between(key, low, high, not_from=user)
-            return any(periods is None or _covers(periods, seq) for seq in seqs)
+            return any(member_when_sent(periods, seq) for seq in seqs)
 
         return gap_needs_read
 
@@ -620,7 +564,9 @@ class ReceiptEngine:
             conversation_id = record.sender_user_id
         else:
             conversation_id = record.target_id
-        status = record.status if is_sender else receiver_view(record.status, self._has_read(record, user))
+        status = (
+            record.status if is_sender else receiver_view(record.status, self.facts.has_read(record, user))
+        )
         return message_from_payload(
             record.message_type,
             record.payload,
@@ -648,11 +594,3 @@ class ReceiptEngine:
             is_self_operated=False,
             read_time=read_time,
         )
-
-
-def _covers(periods: Sequence[Period], seq: int) -> bool:
-    return any(join < seq and (leave is None or seq <= leave) for join, leave in periods)
-
-
-def _covering_period_open(periods: Sequence[Period], seq: int) -> bool:
-    return any(join < seq and leave is None for join, leave in periods)

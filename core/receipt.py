@@ -1,4 +1,4 @@
-"""The receipt state machine and the receipt rules of SPEC §4, in one place.
+"""Every receipt rule in one place: the status state machine, who reads, what is readable, the limits.
 
 Theory of operation
 -------------------
@@ -9,32 +9,56 @@ A message sent with ``has_receipt`` has one *aggregate* receipt status, the send
     PROCESSING / DELIVERED ──(receipt lifetime passed)──▶ EXPIRED
     (send failed) ──▶ FAILED            (no receipt asked) ──▶ NONE
 
-DONE, EXPIRED, FAILED and NONE are final: a status never moves backwards (rule 10), and a
-transition that is not in ``TRANSITIONS`` raises ``IllegalTransition`` and changes nothing.
+DONE, EXPIRED, FAILED and NONE are final: a status never moves backwards, and a transition that is
+not in ``TRANSITIONS`` raises ``IllegalTransition`` and changes nothing.
 
-The *eligible readers* of a message are fixed when it is sent: the other participant of a peer
-conversation, or the group's members at that moment minus the sender (rule 5). Eligibility can only
-be lost afterwards (a member who leaves before reading drops out), never gained, so
-``read + unread == eligible`` holds at every step and a late joiner is never counted.
-
-Who has read what is kept per reader and conversation as *read ranges*: a short sorted list of
-``(low, high)`` conversation sequence numbers (see ``ReadRanges``), not a flag per message and
-member. Reading in order keeps one range per reader whatever the conversation's length, so a read
-costs the same in a 10-member and a 10,000-member group (matrix-nio's "read up to here" marker,
-widened to allow reading out of order). Counts are kept on the message and moved by one per read.
+The *recipients* of a message are fixed when it is sent: the other participant of a peer
+conversation, or the group's members at that moment minus the sender. Its *eligible readers* are
+the recipients minus those who left the group before reading it: eligibility can only be lost,
+never gained, so ``read + unread == eligible`` holds at every step and a late joiner never counts.
+Membership is kept as *periods*, ``(join_seq, leave_seq)`` stretches of a conversation's sequence
+numbers; a peer conversation's receiver is treated as a member from the start who never leaves.
+Who read what is kept as read ranges (``core.readranges``); counts are kept on the message and
+moved by one per read.
 
 A receiver's view of a message is derived, never stored per receiver: DONE if it read it, EXPIRED
 if the receipt expired before it did, PROCESSING otherwise (DELIVERED is the sender's view only).
+A client's cached copy of a message follows what it hears only forwards (``copy_status_after``).
+
+The rules, numbered as in the README; each names what here decides it
+------------------------------------------------------------------------
+ 1. Who may ask for a receipt: PEER and GROUP, TEXT/IMAGE/FILE/AUDIO/VIDEO/COMBINE/MULTIPLE
+    (``receipt_refusal``).
+ 2. After a send: PROCESSING with a receipt, NONE without; a failed receipt send is FAILED
+    (``status_at_send``, ``status_of_failed_send``).
+ 3. Message read: at most ``READ_LIMIT`` per call, only received messages of that conversation
+    whose receipt is still open (``unreadable_reason``).
+ 4. Conversation read: PEER only; what the other side sent and the caller had received before the
+    call (``conversation_read_refusal``, ``covered_by_conversation_read``).
+ 5. Group counts: recipients and eligible readers as above (``is_recipient``, ``is_eligible``,
+    ``readers_at_send``, ``drops_out_on_leaving``); the status follows the counts
+    (``status_after_change``).
+ 6. Who sees counts: only the sender; others see their own view (``receiver_view``); a message
+    without a receipt has no info (``without_receipt``).
+ 7. Member lists: the caller's own group receipt messages (``member_list_refusal``), pages of
+    ``MEMBER_PAGE_MIN``..``MEMBER_PAGE_MAX``, every eligible member once (``lists_member``).
+ 8. DELIVERED (engine option) once every eligible reader's client has it (``status_after_change``).
+ 9. Expiry at send time + lifetime (``DEFAULT_RECEIPT_LIFETIME``, ``expiry_time``); the sender and
+    every recipient who has not read it hear of it (``hears_of_expiry``).
+10. Monotonic and idempotent (``TRANSITIONS``, ``transition``, ``copy_status_after``).
+11. Conversation unread counters are not receipts: nothing here touches them.
+12. Authority: a user sees and reads only what it sent or received (``may_see``); the engine takes
+    the acting user from the logged-in client, never from an argument.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
-from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
+from readtick.core.enums import ConversationType, MessageType, ReceiptFilter, ReceiptStatus
 
 READ_LIMIT = 10
 """Most messages one ``send_message_receipts_read`` call may carry (rule 3, error 6000282)."""
@@ -61,6 +85,7 @@ RECEIPT_MESSAGE_TYPES = frozenset(
     }
 )
 
+# ---------------------------------------------------------------------- the state machine (rule 10)
 ACTIVE = frozenset({ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED})
 """Statuses in which a receipt can still be read, counted, delivered or expire."""
 
@@ -101,21 +126,178 @@ def transition(current: ReceiptStatus, new: ReceiptStatus) -> ReceiptStatus:
     return new
 
 
+def copy_status_after(current: ReceiptStatus, reported: ReceiptStatus) -> ReceiptStatus:
+    """What a cached copy showing ``current`` shows once it hears ``reported`` (rules 9 and 10).
+
+    A copy only moves forwards: a report the state machine does not allow from here (a stale
+    event, an answer older than what the copy already knows) leaves it as it is.
+    """
+    return reported if may_move(current, reported) else current
+
+
+# ---------------------------------------------------------------------- asking and sending (1, 2)
 def receipt_refusal(conversation_type: ConversationType, message_type: MessageType) -> str | None:
     """Why a receipt may not be asked for here (rule 1), or ``None`` if it may."""
     if conversation_type not in RECEIPT_CONVERSATION_TYPES:
         return (
             f"read receipts work only in PEER and GROUP conversations, not {conversation_type.name} "
-            "(SPEC §4 rule 1)"
+            "(receipt rule 1)"
         )
     if message_type not in RECEIPT_MESSAGE_TYPES:
         allowed = ", ".join(t.name for t in sorted(RECEIPT_MESSAGE_TYPES))
         return (
-            f"{message_type.name} messages cannot carry a read receipt; only {allowed} can (SPEC §4 rule 1)"
+            f"{message_type.name} messages cannot carry a read receipt; only {allowed} can (receipt rule 1)"
         )
     return None
 
 
+def status_at_send(has_receipt: bool) -> ReceiptStatus:
+    """Rule 2: every copy of a message starts PROCESSING with a receipt, NONE without."""
+    return ReceiptStatus.PROCESSING if has_receipt else ReceiptStatus.NONE
+
+
+def status_of_failed_send(has_receipt: bool) -> ReceiptStatus:
+    """Rule 2: the sender's copy of a send that failed."""
+    return ReceiptStatus.FAILED if has_receipt else ReceiptStatus.NONE
+
+
+def without_receipt(status: ReceiptStatus) -> bool:
+    """Rule 6: a message with this status has no receipt to report (its id goes to the error ids)."""
+    return status in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN)
+
+
+# ---------------------------------------------------------------------- who reads (rules 5, 12)
+Period = tuple[int, "int | None"]
+"""One stretch of membership: ``(join_seq, leave_seq)``; the member received the messages with
+``join_seq < seq`` and, once ``leave_seq`` is set, ``seq <= leave_seq``."""
+
+PEER_RECEIVER_PERIODS: tuple[Period, ...] = ((0, None),)
+"""A peer conversation's receiver: there from before its first message, never leaving."""
+
+
+class ReceiptMessage(Protocol):
+    """What the rules read of a message (the engine's ``MessageRecord`` is one)."""
+
+    conversation_key: str
+    conversation_type: ConversationType
+    target_id: str
+    sender_user_id: str
+    seq: int
+    status: ReceiptStatus
+
+
+class ReaderFacts(Protocol):
+    """What the rules ask about one user and one message; the engine answers from its store."""
+
+    def periods(self, message: ReceiptMessage, user: str) -> Sequence[Period]:
+        """``user``'s periods in the message's conversation (``PEER_RECEIVER_PERIODS`` for a
+        peer conversation's receiver, none for its sender)."""
+        ...
+
+    def has_read(self, message: ReceiptMessage, user: str) -> bool: ...
+
+    def has_received(self, message: ReceiptMessage, user: str) -> bool:
+        """Whether ``user``'s client has taken the message (delivered)."""
+        ...
+
+
+def member_when_sent(periods: Sequence[Period], seq: int) -> bool:
+    """Whether a member with these ``periods`` received the message at ``seq`` (read ranges join
+    across others' receipt messages only where the reader was not a member: ``core.readranges``)."""
+    return any(join < seq and (leave is None or seq <= leave) for join, leave in periods)
+
+
+def _member_ever_since(periods: Sequence[Period], seq: int) -> bool:
+    return any(join < seq and leave is None for join, leave in periods)
+
+
+def is_recipient(
+    facts: ReaderFacts, message: ReceiptMessage, user: str, periods: Sequence[Period] | None = None
+) -> bool:
+    """Rule 5: whether ``user`` received ``message``: the peer, or a group member when it was sent,
+    never its sender. Fixed once sent. ``periods``: the user's, if the caller has them at hand."""
+    if periods is None:
+        periods = facts.periods(message, user)
+    return user != message.sender_user_id and member_when_sent(periods, message.seq)
+
+
+def is_eligible(
+    facts: ReaderFacts, message: ReceiptMessage, user: str, periods: Sequence[Period] | None = None
+) -> bool:
+    """Rule 5: whether ``user`` counts among the message's readers now: a recipient who has not
+    left the group since, or who read it before leaving."""
+    if periods is None:
+        periods = facts.periods(message, user)
+    if not is_recipient(facts, message, user, periods):
+        return False
+    return _member_ever_since(periods, message.seq) or facts.has_read(message, user)
+
+
+def readers_at_send(conversation_type: ConversationType, members: int) -> int:
+    """Rule 5: the eligible count a message starts with: 1 in a peer conversation, else the group's
+    ``members`` at send time minus the sender."""
+    return 1 if conversation_type is ConversationType.PEER else members - 1
+
+
+def drops_out_on_leaving(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
+    """Rule 5: whether ``user`` leaving the group takes one off the message's eligible count
+    (a recipient who had not read it; one who read it stays in the read count)."""
+    return is_recipient(facts, message, user) and not facts.has_read(message, user)
+
+
+def may_see(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
+    """Rule 12: whether ``user`` may see this message and its receipt: its sender or a recipient."""
+    return user == message.sender_user_id or is_recipient(facts, message, user)
+
+
+# ---------------------------------------------------------------------- what is readable (3, 4)
+def unreadable_reason(
+    facts: ReaderFacts, message: ReceiptMessage | None, user: str, conversation_key: str
+) -> str | None:
+    """Rule 3: why ``user`` cannot read ``message`` in the conversation ``conversation_key`` now,
+    or ``None`` if it can: it must be a received receipt message of that conversation, not read
+    yet and still open (not expired)."""
+    if message is None:
+        return "no such message"
+    if message.conversation_key != conversation_key:
+        return "it belongs to another conversation"
+    if message.sender_user_id == user:
+        return "you sent it; only receivers read messages"
+    if message.status is ReceiptStatus.NONE:
+        return "it was sent without a receipt"
+    if not is_recipient(facts, message, user):
+        return "you were not a recipient of it"
+    if facts.has_read(message, user):
+        return "already read"
+    if message.status is ReceiptStatus.EXPIRED:
+        return "its receipt expired"
+    if not awaits_read(message.status):
+        return f"its receipt is {message.status.name}"
+    return None
+
+
+def conversation_read_refusal(conversation_type: ConversationType) -> str | None:
+    """Rule 4: why a whole conversation cannot be read here, or ``None`` if it can (PEER only)."""
+    if conversation_type is ConversationType.PEER:
+        return None
+    return (
+        f"conversation read works only in PEER conversations, not {conversation_type.name}; "
+        "in a group, read messages with send_message_receipts_read (receipt rule 4)"
+    )
+
+
+def covered_by_conversation_read(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
+    """Rule 4: whether ``user`` reading its peer conversation reads ``message``: the other side's
+    open receipt message that ``user``'s client had received before the call and not read yet."""
+    return (
+        message.sender_user_id != user
+        and awaits_read(message.status)
+        and facts.has_received(message, user)
+        and not facts.has_read(message, user)
+    )
+
+
+# ---------------------------------------------------------------------- counts and lists (5-8)
 @dataclass
 class ReceiptCounts:
     """The engine's counters of one receipt message (the sender's numbers).
@@ -143,7 +325,7 @@ def status_after_change(
     A message with no eligible reader at all (a group where the sender is alone) stays where it is:
     nobody can complete it, so it waits for expiry like any unread receipt.
     """
-    if current not in ACTIVE or counts.eligible == 0:
+    if not awaits_read(current) or counts.eligible == 0:
         return current
     if counts.unread == 0:
         return transition(current, ReceiptStatus.DONE)
@@ -153,7 +335,7 @@ def status_after_change(
 
 
 def receiver_view(aggregate: ReceiptStatus, has_read: bool) -> ReceiptStatus:
-    """What a receiver sees of a receipt message (SDK: PROCESSING until it reads it)."""
+    """Rule 6: what a receiver sees of a receipt message (PROCESSING until it reads it)."""
     if aggregate is ReceiptStatus.NONE:
         return ReceiptStatus.NONE
     if has_read:
@@ -166,55 +348,49 @@ def receiver_view(aggregate: ReceiptStatus, has_read: bool) -> ReceiptStatus:
     return ReceiptStatus.PROCESSING
 
 
-Range = tuple[int, int]
+def member_list_refusal(
+    message: ReceiptMessage | None, user: str, group_id: str, group_conversation_key: str
+) -> str | None:
+    """Rule 7: why ``user`` may not list the members of ``message``, or ``None`` if it may: only
+    for its own receipt messages of that group."""
+    if message is None or message.conversation_key != group_conversation_key:
+        return f"it is not a message of group {group_id!r}"
+    if message.sender_user_id != user:
+        return "it was sent by someone else; member lists are for your own messages"
+    if message.status is ReceiptStatus.NONE:
+        return "it was sent without a receipt"
+    return None
 
 
-class ReadRanges:
-    """Which messages of one conversation one reader has read, as sorted, disjoint seq ranges.
+def lists_member(
+    facts: ReaderFacts,
+    message: ReceiptMessage,
+    member: str,
+    member_filter: ReceiptFilter,
+    periods: Sequence[Period] | None = None,
+) -> bool:
+    """Rule 7: whether ``member`` is on ``message``'s READ, UNREAD or DELIVERED list.
 
-    ``gap_needs_read(low, high)`` tells whether any message with a seq in ``low..high`` is one
-    this reader would have to read (someone else's receipt message sent while the reader was there);
-    ranges are joined across gaps holding only messages that need no read, so a reader who reads in
-    order keeps one range.
-    Only permanent facts may make a message skippable: a message that expired unread still needs
-    a read (it was never read), so the ranges on either side of it stay apart.
+    Every eligible member is on exactly one of READ and UNREAD; DELIVERED lists those whose client
+    has the message (a reader's client has it, whatever the link did since).
     """
+    if not is_eligible(facts, message, member, periods):
+        return False
+    has_read = facts.has_read(message, member)
+    if member_filter is ReceiptFilter.READ:
+        return has_read
+    if member_filter is ReceiptFilter.UNREAD:
+        return not has_read
+    return has_read or facts.has_received(message, member)
 
-    __slots__ = ("_ranges",)
 
-    def __init__(self, ranges: Iterable[Range] = ()) -> None:
-        self._ranges: list[Range] = sorted(ranges)
+# ---------------------------------------------------------------------- expiry (rule 9)
+def expiry_time(sent_at: float, lifetime: timedelta) -> float:
+    """Rule 9: the clock reading at which an unfinished receipt sent at ``sent_at`` expires."""
+    return sent_at + lifetime.total_seconds()
 
-    def __contains__(self, seq: int) -> bool:
-        i = bisect.bisect_right(self._ranges, (seq, float("inf"))) - 1
-        return i >= 0 and self._ranges[i][0] <= seq <= self._ranges[i][1]
 
-    def __len__(self) -> int:
-        return len(self._ranges)
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self._ranges)
-
-    def as_list(self) -> list[Range]:
-        return list(self._ranges)
-
-    def add(self, seq: int, gap_needs_read: Callable[[int, int], bool]) -> bool:
-        """Mark ``seq`` read; return False (and change nothing) if it already was."""
-        if seq in self:
-            return False
-        i = bisect.bisect_left(self._ranges, (seq, seq))
-        self._ranges.insert(i, (seq, seq))
-        # Join with the right neighbour first so the left index stays valid.
-        if i + 1 < len(self._ranges) and self._gap_skippable(i, gap_needs_read):
-            self._join(i)
-        if i > 0 and self._gap_skippable(i - 1, gap_needs_read):
-            self._join(i - 1)
-        return True
-
-    def _gap_skippable(self, i: int, gap_needs_read: Callable[[int, int], bool]) -> bool:
-        high, low = self._ranges[i][1], self._ranges[i + 1][0]
-        return low == high + 1 or not gap_needs_read(high + 1, low - 1)
-
-    def _join(self, i: int) -> None:
-        (low, _), (_, high) = self._ranges[i], self._ranges[i + 1]
-        self._ranges[i : i + 2] = [(low, high)]
+def hears_of_expiry(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
+    """Rule 9: whether ``user``'s copy of an expired ``message`` moves to EXPIRED: every recipient
+    who had not read it (the sender hears through its own receipt event)."""
+    return is_recipient(facts, message, user) and not facts.has_read(message, user)

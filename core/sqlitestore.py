@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
-from readtick.core.receipt import Range
+from readtick.core.readranges import Range
+from readtick.core.receipt import ACTIVE, Period
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.sqlitedb import Database, DatabaseKind, info_from_row, info_to_row, register_kind
-from readtick.core.store import MessageRecord, OutboxEvent, Period
+from readtick.core.store import MessageRecord, OutboxEvent
 
-ACTIVE_SQL = "status IN (1, 5)"
-"""``core.receipt.ACTIVE`` (PROCESSING, DELIVERED) in SQL; the partial indexes use this exact text."""
+ACTIVE_SQL = f"status IN ({', '.join(str(int(s)) for s in sorted(ACTIVE))})"
+"""``core.receipt.ACTIVE`` in SQL, ``status IN (1, 5)``; the partial indexes use this exact text."""
 
 MEMBER_BATCH = 256
 """Members fetched per query while ``members_from`` streams a group."""

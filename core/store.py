@@ -8,18 +8,15 @@ one ``transaction()``: it either happens whole or not at all.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
-from readtick.core.receipt import ACTIVE, Range
+from readtick.core.readranges import Range, ReadRanges
+from readtick.core.receipt import PEER_RECEIVER_PERIODS, Period, ReceiptMessage, awaits_read
 from readtick.core.results import MessageReceiptInfo
-
-Period = tuple[int, "int | None"]
-"""One stretch of group membership: ``(join_seq, leave_seq)``; the member may read messages with
-``join_seq < seq`` and, while ``leave_seq`` is set, ``seq <= leave_seq``."""
 
 
 def peer_key(user_a: str, user_b: str) -> str:
@@ -129,6 +126,25 @@ class EngineStore(Protocol):
     def add_outbox(self, user_id: str, order_key: int, event: OutboxEvent) -> None: ...
     def outbox(self, user_id: str) -> list[tuple[int, OutboxEvent]]: ...
     def remove_outbox(self, user_id: str, order_key: int) -> None: ...
+
+
+class StoreFacts:
+    """What the receipt rules ask about a user and a message (``core.receipt.ReaderFacts``),
+    answered from a store."""
+
+    def __init__(self, store: EngineStore) -> None:
+        self._store = store
+
+    def periods(self, message: ReceiptMessage, user: str) -> Sequence[Period]:
+        if message.conversation_type is ConversationType.GROUP:
+            return self._store.member_periods(message.target_id, user)
+        return PEER_RECEIVER_PERIODS if user == message.target_id else ()
+
+    def has_read(self, message: ReceiptMessage, user: str) -> bool:
+        return message.seq in ReadRanges(self._store.read_ranges(message.conversation_key, user))
+
+    def has_received(self, message: ReceiptMessage, user: str) -> bool:
+        return self._store.delivered_seq(message.conversation_key, user) >= message.seq
 
 
 @dataclass
@@ -257,7 +273,7 @@ class MemoryEngineStore:
 
     def save_message(self, record: MessageRecord) -> None:
         active = self._active.setdefault(record.conversation_key, {})
-        if record.status in ACTIVE:
+        if awaits_read(record.status):
             active[record.message_id] = None
         else:
             active.pop(record.message_id, None)
@@ -283,7 +299,7 @@ class MemoryEngineStore:
     def next_expiry(self) -> float | None:
         while self._expiry_heap:
             expires_at, message_id = self._expiry_heap[0]
-            if self._messages[message_id].status in ACTIVE:
+            if awaits_read(self._messages[message_id].status):
                 return expires_at
             heapq.heappop(self._expiry_heap)
         return None
@@ -293,7 +309,7 @@ class MemoryEngineStore:
         due = []
         while self._expiry_heap and self._expiry_heap[0][0] <= now:
             _, message_id = heapq.heappop(self._expiry_heap)
-            if self._messages[message_id].status in ACTIVE:
+            if awaits_read(self._messages[message_id].status):
                 due.append(self._messages[message_id])
         return due
 

@@ -18,7 +18,8 @@ from readtick.core import (
     VirtualClock,
 )
 from readtick.core.localcache import LocalCache, MemoryLocalCache
-from readtick.core.receipt import ACTIVE, ReadRanges
+from readtick.core.readranges import ReadRanges
+from readtick.core.receipt import ACTIVE
 from readtick.core.sqlitecache import SqliteLocalCache
 from readtick.core.sqlitestore import SqliteEngineStore
 from readtick.core.store import EngineStore, MemoryEngineStore, MessageRecord, group_key

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from readtick.core import ReceiptStatus, SentStatus
-from readtick.core.receipt import ReadRanges
+from readtick.core.readranges import ReadRanges
 from sqlite_worlds import all_records, check_invariants, close_world, file_world
 
 CHILD = Path(__file__).with_name("sqlite_crash_child.py")
