@@ -1,8 +1,9 @@
 """One simulated SDK instance: a user's ``Client`` with its own event handler and local cache.
 
 The client checks what it can locally (arguments, login, its link), then asks the engine. Its own
-calls are never delayed; what the engine sends it arrives through its ``Link`` and is handed to
-``event_handler`` after the local cache has been updated.
+calls are never delayed; what the engine sends it arrives through ``core.delivery`` (the client is
+its ``Receiver``: it owns its ``Link``, which delivery reads) and is handed to ``event_handler``
+after the local cache has been updated.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class Client:
         self.engine = engine
         self.user_id = check_id(user_id, "user id")
         self.link = Link(check_seconds(latency, "latency"))
-        self.event_handler: EventHandler = EventHandler()
+        self.event_handler: EventHandler[Client] = EventHandler()
         self.cache: LocalCache = cache if cache is not None else MemoryLocalCache()
         self._logged_in = False
         self._cache_listeners: list[CacheListener] = []

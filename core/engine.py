@@ -1,20 +1,20 @@
 """The shared "server": users, groups, conversations, messages and their receipt state.
 
-One ``ReceiptEngine`` serves every ``Client``. Clients call the methods under "Server calls"
-(their SDK calls land there after the client's own checks); the engine answers from its store,
-applies the receipt rules of ``core.receipt`` and pushes messages and events down each client's
-link. It never reads the wall clock or sleeps: time comes from the clock it is given, and work
-that becomes due is done on the running asyncio loop (or by ``drain()``).
+One ``ReceiptEngine`` serves every client. Clients call the methods under "Server calls" (their
+SDK calls land there after the client's own checks); the engine answers from its store and applies
+the receipt rules of ``core.receipt``. What it sends a user it hands to ``core.delivery``, which
+brings it to that user's client (a ``Receiver``) in order and after its latency. It never reads the
+wall clock or sleeps: time comes from the clock it is given, and work that becomes due is done on
+the running asyncio loop (or by ``drain()``).
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from readtick.core.clock import Clock, RealClock
+from readtick.core.delivery import EVENT, MESSAGE, Delivery, Parcel, Receiver
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.messages import Message, message_from_payload
@@ -55,9 +55,6 @@ from readtick.core.store import (
 )
 from readtick.core.validation import check_id, check_ids, invalid
 
-if TYPE_CHECKING:
-    from readtick.core.client import Client
-
 
 class ReceiptEngine:
     """The receipt server shared by all clients.
@@ -83,11 +80,7 @@ class ReceiptEngine:
         self.facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
         self.delivered_status = bool(delivered_status)
-        self._sessions: dict[str, Client] = {}
-        self._pump_handle: asyncio.Handle | None = None
-        self._pump_loop: asyncio.AbstractEventLoop | None = None
-        self._timer: asyncio.TimerHandle | None = None
-        self.clock.subscribe(self._kick)
+        self._delivery = Delivery(self.clock, self)
 
     # ------------------------------------------------------------------ directory
     def register_user(self, user_id: str) -> None:
@@ -129,7 +122,7 @@ class ReceiptEngine:
             )
         key = group_key(group_id)
         with self.store.transaction():
-            self._expire_due()
+            self.expire_due()
             leave_seq = self.store.last_seq(key)
             for user in members:
                 self.store.close_period(group_id, user, leave_seq)
@@ -146,7 +139,6 @@ class ReceiptEngine:
                 self._emit(
                     record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),))
                 )
-        self._kick()
 
     def user_ids(self) -> list[str]:
         return self.store.user_ids()
@@ -165,10 +157,7 @@ class ReceiptEngine:
 
     def close(self) -> None:
         """Stop timers and release the store."""
-        for handle in (self._pump_handle, self._timer):
-            if handle is not None:
-                handle.cancel()
-        self._pump_handle = self._timer = None
+        self._delivery.close()
         self.store.close()
 
     def _checked_group_ids(self, group_id: str, user_ids: Iterable[str]) -> list[str]:
@@ -187,46 +176,32 @@ class ReceiptEngine:
             self.store.open_period(group_id, user, join_seq)
 
     # ------------------------------------------------------------------ sessions
-    def attach(self, client: Client) -> None:
+    def attach(self, receiver: Receiver) -> None:
         """A client logged in as its user; it gets its backlog once its link is up."""
-        other = self._sessions.get(client.user_id)
-        if other is not None and other is not client:
+        other = self._delivery.receiver(receiver.user_id)
+        if other is not None and other is not receiver:
             raise ReceiptError(
                 ErrorCode.ALREADY_LOGGED_IN,
-                f"{client.user_id!r} is already logged in from another client; log that one out first",
+                f"{receiver.user_id!r} is already logged in from another client; log that one out first",
             )
         with self.store.transaction():
-            self.store.add_user(client.user_id)
-        self._sessions[client.user_id] = client
-        self.link_changed(client)
+            self.store.add_user(receiver.user_id)
+        self._delivery.attach(receiver)
 
-    def detach(self, client: Client) -> None:
-        if self._sessions.get(client.user_id) is client:
-            del self._sessions[client.user_id]
-        client.link.clear()
+    def detach(self, receiver: Receiver) -> None:
+        """The client logged out: nothing more reaches it."""
+        self._delivery.detach(receiver)
 
-    def link_changed(self, client: Client) -> None:
-        """The client's link went up or down: drop what was in flight; when up, send the backlog."""
-        client.link.clear()
-        if client.link.up and self._sessions.get(client.user_id) is client:
-            self._send_backlog(client)
-            self._kick()
+    def link_changed(self, receiver: Receiver) -> None:
+        """The client's link went up or down: what was in flight is dropped; when up, it catches up."""
+        self._delivery.link_changed(receiver)
 
-    def _send_backlog(self, client: Client) -> None:
-        user, now = client.user_id, self.clock.now()
-        pending: list[tuple[int, str, object]] = []
-        conversations: list[tuple[str, Sequence[Period]]] = [
-            (key, PEER_RECEIVER_PERIODS) for key in self.store.peer_conversations_of(user)
-        ]
-        conversations += [(group_key(g), periods) for g, periods in self.store.memberships_of(user)]
-        for key, periods in conversations:
-            delivered = self.store.delivered_seq(key, user)
-            for record in self.store.messages_between(key, delivered + 1, self.store.last_seq(key)):
-                if is_recipient(self.facts, record, user, periods):
-                    pending.append((record.message_id, "message", record.message_id))
-        pending += [(order, "event", event) for order, event in self.store.outbox(user)]
-        for order, kind, ref in sorted(pending, key=lambda item: item[0]):
-            client.link.push(now, order, kind, ref)
+    async def drain(self) -> None:
+        """Return once every delivery and expiry due now has been processed and handled.
+
+        Also gives tasks started by handlers a turn, so chains of reactions settle.
+        """
+        await self._delivery.drain()
 
     # ------------------------------------------------------------------ server calls
     def accept_message(
@@ -246,7 +221,7 @@ class ReceiptEngine:
             eligible = readers_at_send(ctype, len(self.store.current_members(target)))
         now = self.clock.now()
         with self.store.transaction():
-            self._expire_due()
+            self.expire_due()
             if ctype is ConversationType.PEER:
                 self.store.add_peer_conversation(key, user, target)
             record = MessageRecord(
@@ -264,10 +239,11 @@ class ReceiptEngine:
                 expires_at=expiry_time(now, self.receipt_lifetime) if has_receipt else None,
             )
             self.store.add_message(record)
-        for client in list(self._sessions.values()):
-            if client.link.up and is_recipient(self.facts, record, client.user_id):
-                client.link.push(now, record.message_id, "message", record.message_id)
-        self._kick()
+        for receiver in self._delivery.online_users():
+            if is_recipient(self.facts, record, receiver):
+                self._delivery.send(
+                    receiver, Parcel(MESSAGE, record.message_id, message_id=record.message_id)
+                )
         info = self._sender_info(record) if has_receipt else None
         return self._view(record, user), info
 
@@ -276,7 +252,7 @@ class ReceiptEngine:
     ) -> tuple[list[int], list[int]]:
         """Rule 3: read up to 10 messages. Returns (read ids, error ids)."""
         key = self._conversation_key(user, conversation_id, ctype)
-        self._expire_due()
+        self.expire_due()
         seen: set[int] = set()
         records: list[MessageRecord] = []
         errors: list[int] = []
@@ -305,7 +281,6 @@ class ReceiptEngine:
                 by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
                 self._emit(sender, OutboxEvent("message_receipt", tuple(infos)))
-        self._kick()
         return [r.message_id for r in records], errors
 
     def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
@@ -318,7 +293,7 @@ class ReceiptEngine:
                 ErrorCode.CONVERSATION_DOES_NOT_EXIST,
                 f"there is no conversation between {user!r} and {conversation_id!r} yet",
             )
-        self._expire_due()
+        self.expire_due()
         covered = sorted(
             (r for r in self.store.active_messages(key) if covered_by_conversation_read(self.facts, r, user)),
             key=lambda r: r.seq,
@@ -331,7 +306,6 @@ class ReceiptEngine:
             watermark = covered[-1]
             info = self._sender_info(watermark, read_time=now)
             self._emit(watermark.sender_user_id, OutboxEvent("conversation_receipt", (info,)))
-        self._kick()
         return [r.message_id for r in covered]
 
     def receipt_infos(
@@ -339,7 +313,7 @@ class ReceiptEngine:
     ) -> tuple[list[MessageReceiptInfo], list[int]]:
         """Rule 6: infos of messages the caller can see; real counts only on its own."""
         key = self._conversation_key(user, conversation_id, ctype, require_member=False)
-        self._expire_due()
+        self.expire_due()
         infos: list[MessageReceiptInfo] = []
         errors: list[int] = []
         for message in messages:
@@ -371,7 +345,7 @@ class ReceiptEngine:
     ) -> tuple[int, list[str]]:
         """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
         self._require_member(user, group_id)
-        self._expire_due()
+        self.expire_due()
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
         refusal = member_list_refusal(record, user, group_id, group_key(group_id))
         if refusal is not None or record is None:
@@ -387,7 +361,7 @@ class ReceiptEngine:
 
     def views_of(self, user: str, message_ids: Iterable[int]) -> dict[int, Message]:
         """The engine's current copy of each message as ``user`` sees it (if they can)."""
-        self._expire_due()
+        self.expire_due()
         views = {}
         for message_id in message_ids:
             record = self.store.get_message(message_id)
@@ -400,86 +374,55 @@ class ReceiptEngine:
             return self.store.has_group(conversation_id)
         return self.store.has_user(conversation_id) and conversation_id != user
 
-    # ------------------------------------------------------------------ delivery and time
-    async def drain(self) -> None:
-        """Return once every delivery and expiry due now has been processed and handled.
+    # ------------------------------------------------------------------ the source of delivery
+    def backlog(self, receiver: Receiver) -> list[Parcel]:
+        """What ``receiver``'s client has not received yet, in the engine's order (for delivery)."""
+        user = receiver.user_id
+        pending: list[Parcel] = []
+        conversations: list[tuple[str, Sequence[Period]]] = [
+            (key, PEER_RECEIVER_PERIODS) for key in self.store.peer_conversations_of(user)
+        ]
+        conversations += [(group_key(g), periods) for g, periods in self.store.memberships_of(user)]
+        for key, periods in conversations:
+            delivered = self.store.delivered_seq(key, user)
+            for record in self.store.messages_between(key, delivered + 1, self.store.last_seq(key)):
+                if is_recipient(self.facts, record, user, periods):
+                    pending.append(Parcel(MESSAGE, record.message_id, message_id=record.message_id))
+        pending += [Parcel(EVENT, order, event=event) for order, event in self.store.outbox(user)]
+        return sorted(pending, key=lambda parcel: parcel.order)
 
-        Also gives tasks started by handlers a turn, so chains of reactions settle.
-        """
-        idle_rounds = 0
-        while idle_rounds < 3:
-            done = self._pump()
-            await asyncio.sleep(0)
-            idle_rounds = 0 if done else idle_rounds + 1
+    def hand_over(self, receiver: Receiver, parcel: Parcel) -> None:
+        """Hand one parcel to the client, then record that it arrived (for delivery).
 
-    def _kick(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return  # no loop: drain() will do the work
-        if self._pump_handle is not None and self._pump_loop is loop:
-            return  # a pump is already scheduled on this loop
-        self._pump_loop = loop
-        self._pump_handle = loop.call_soon(self._scheduled_pump)
-
-    def _scheduled_pump(self) -> None:
-        self._pump_handle = None
-        self._pump()
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        if getattr(self.clock, "flows_by_itself", False):
-            due = [t for t in (c.link.next_due() for c in self._sessions.values()) if t is not None]
-            expiry = self.store.next_expiry()
-            if expiry is not None:
-                due.append(expiry)
-            if due:
-                delay = max(0.0, min(due) - self.clock.now())
-                self._timer = asyncio.get_running_loop().call_later(delay + 0.001, self._kick)
-
-    def _pump(self) -> int:
-        """Deliver everything due now, across all links, until nothing more is due."""
-        done = 0
-        progress = True
-        while progress:
-            progress = False
-            self._expire_due()
-            now = self.clock.now()
-            for client in list(self._sessions.values()):
-                while (item := client.link.pop_due(now)) is not None:
-                    self._deliver(client, item.order, item.kind, item.ref)
-                    done += 1
-                    progress = True
-        return done
-
-    def _deliver(self, client: Client, order: int, kind: str, ref: object) -> None:
-        """Hand one item to the client, then record that it arrived.
-
-        In that order: a crash between the two sends the item again on the next start (the
+        In that order: a crash between the two sends the parcel again on the next start (the
         client drops a message it already holds) instead of losing it for good.
         """
-        user = client.user_id
-        if kind == "event":
-            assert isinstance(ref, OutboxEvent)
-            client.receive_event(ref)
+        user = receiver.user_id
+        if parcel.event is not None:
+            receiver.receive_event(parcel.event)
             with self.store.transaction():
-                self.store.remove_outbox(user, order)
+                self.store.remove_outbox(user, parcel.order)
             return
-        record = self.store.get_message(int(ref))  # type: ignore[call-overload]
+        record = self.store.get_message(parcel.message_id)
         if record is None:
             return
         key = record.conversation_key
         if self.store.delivered_seq(key, user) >= record.seq:
             return  # already delivered (a resend after reconnect): once each
-        client.receive_message(self._view(record, user))
+        receiver.receive_message(self._view(record, user))
         with self.store.transaction():
             self.store.save_delivered_seq(key, user, record.seq)
             if awaits_read(record.status) and is_eligible(self.facts, record, user):
                 record.delivered += 1
                 self._settle(record, notify=self.delivered_status)
 
-    def _expire_due(self) -> None:
-        """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED."""
+    def next_expiry(self) -> float | None:
+        """When the next unfinished receipt expires (for delivery's timer on a real clock)."""
+        return self.store.next_expiry()
+
+    def expire_due(self) -> None:
+        """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED (delivery
+        calls this before each round; every server call too, so none sees a stale status)."""
         now = self.clock.now()
         expiry = self.store.next_expiry()
         if expiry is None or expiry > now:
@@ -495,10 +438,7 @@ class ReceiptEngine:
     def _emit(self, user: str, event: OutboxEvent) -> None:
         order = self.store.next_order_key()
         self.store.add_outbox(user, order, event)
-        client = self._sessions.get(user)
-        if client is not None and client.link.up:
-            client.link.push(self.clock.now(), order, "event", event)
-        self._kick()
+        self._delivery.send(user, Parcel(EVENT, order, event=event))
 
     # ------------------------------------------------------------------ rules
     def _settle(self, record: MessageRecord, notify: bool = True) -> None:

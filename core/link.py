@@ -1,49 +1,24 @@
-"""The simulated network link between one client and the engine: latency and on/off.
+"""The simulated network link between one client and the engine: an on/off switch and a latency.
 
-What the engine sends a client waits in the link's queue until the engine's clock reaches its due
-time (sent time + latency). The queue is first-in first-out: lowering the latency never lets a
-later event overtake an earlier one. Taking the link down drops what is in flight; the engine
-still holds it (undelivered messages and events) and sends it again on reconnect.
+The client owns its link and changes it (``Client.set_online``, ``Client.set_latency``);
+``core.delivery`` reads it: what the engine sends arrives once the engine's clock passes send time
++ latency, and going offline drops what was in flight (the engine sends it again on reconnect).
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
-class InFlight:
-    """One delivery on its way: ``kind`` "message" (``ref`` a message id) or "event" (an outbox
-    event), ``order`` its place in the engine's global order, ``due`` engine-clock seconds."""
-
-    due: float
-    order: int
-    kind: str
-    ref: object
-
-
+@dataclass
 class Link:
-    """Latency in seconds of engine clock, an up/down switch, and the FIFO of deliveries."""
+    """One client's link.
 
-    def __init__(self, latency: float = 0.0) -> None:
-        self.latency = latency
-        self.up = True
-        self._queue: deque[InFlight] = deque()
+    Attributes:
+        latency: seconds of engine clock between the engine sending and the client receiving;
+            a change applies to what is sent from then on.
+        up: whether the client can reach the engine (calls fail and deliveries wait while down).
+    """
 
-    def push(self, now: float, order: int, kind: str, ref: object) -> None:
-        self._queue.append(InFlight(now + self.latency, order, kind, ref))
-
-    def pop_due(self, now: float) -> InFlight | None:
-        if self._queue and self._queue[0].due <= now:
-            return self._queue.popleft()
-        return None
-
-    def next_due(self) -> float | None:
-        return self._queue[0].due if self._queue else None
-
-    def clear(self) -> None:
-        self._queue.clear()
-
-    def __len__(self) -> int:
-        return len(self._queue)
+    latency: float = 0.0
+    up: bool = True
