@@ -49,7 +49,7 @@ from readtick.core.results import (
     MessageSendConfig,
     MessageSentResult,
 )
-from readtick.core.store import OutboxEvent
+from readtick.core.store import CONVERSATION_RECEIPT, RECEIPT_EXPIRED, OutboxEvent
 from readtick.core.validation import (
     check_content,
     check_conversation_type,
@@ -342,7 +342,13 @@ class Client:
 
     def receive_event(self, event: OutboxEvent) -> None:
         """The link delivered a receipt event: update the cache, then tell the handler."""
-        if event.kind == "conversation_receipt":
+        if event.kind == RECEIPT_EXPIRED:
+            # received messages that expired unread: the SDK's handler reports only receipts of
+            # one's own messages, so only the cache (and its listeners) hear of it
+            for info in event.infos:
+                if (cached := self.cache.get(info.message_id)) is not None:
+                    self._move_cached(cached, info.status)
+        elif event.kind == CONVERSATION_RECEIPT:
             for info in event.infos:
                 self._apply_conversation_receipt(info)
             self._notify("on_conversation_message_receipt_changed", list(event.infos))
@@ -350,6 +356,11 @@ class Client:
             for info in event.infos:
                 self._apply_receipt(info)
             self._notify("on_message_receipt_changed", list(event.infos))
+
+    def awaiting_read(self) -> list[int]:
+        """Ids of received messages this client still shows as waiting for its read (delivery
+        asks on reconnect, to bring the expiries it missed)."""
+        return self.cache.awaiting_read()
 
     def _apply_receipt(self, info: MessageReceiptInfo) -> None:
         self._cache_info(info)

@@ -22,7 +22,7 @@ from readtick.core.clock import Clock
 from readtick.core.messages import Message
 from readtick.core.store import OutboxEvent
 
-MESSAGE, EVENT = "message", "event"
+MESSAGE, EVENT, EXPIRY = "message", "event", "expiry"
 """The kinds of ``Parcel``."""
 
 
@@ -33,6 +33,8 @@ class Parcel:
     Attributes:
         kind: ``MESSAGE``: the engine's message ``message_id``, as the user sees it on arrival.
             ``EVENT``: a receipt ``event``, kept in the user's outbox under ``order`` until taken.
+            ``EXPIRY``: the receipt of ``message_id`` expired before the user read it; kept
+            nowhere, the engine derives it again on reconnect from ``Receiver.awaiting_read``.
         order: its place in the engine's global order (a message's id, an event's outbox key).
     """
 
@@ -59,6 +61,10 @@ class Receiver(Protocol):
     def receive_message(self, message: Message) -> None: ...
 
     def receive_event(self, event: OutboxEvent) -> None: ...
+
+    def awaiting_read(self) -> list[int]:
+        """Ids of received messages the client still shows as waiting for its read."""
+        ...
 
 
 class Source(Protocol):

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from readtick.core.clock import Clock, RealClock
-from readtick.core.delivery import EVENT, MESSAGE, Delivery, Parcel, Receiver
+from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.messages import Message, message_from_payload
@@ -29,6 +29,7 @@ from readtick.core.receipt import (
     covered_by_conversation_read,
     drops_out_on_leaving,
     expiry_time,
+    hears_of_expiry,
     is_eligible,
     is_recipient,
     lists_member,
@@ -45,6 +46,9 @@ from readtick.core.receipt import (
 )
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.store import (
+    CONVERSATION_RECEIPT,
+    MESSAGE_RECEIPT,
+    RECEIPT_EXPIRED,
     EngineStore,
     MemoryEngineStore,
     MessageRecord,
@@ -136,9 +140,7 @@ class ReceiptEngine:
                         record.delivered -= 1
                 self._settle(record, notify=False)
                 # the unread count changed even if the status did not: the sender hears of it
-                self._emit(
-                    record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),))
-                )
+                self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
 
     def user_ids(self) -> list[str]:
         return self.store.user_ids()
@@ -280,7 +282,7 @@ class ReceiptEngine:
                 info = self._sender_info(record, read_time=now)
                 by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
-                self._emit(sender, OutboxEvent("message_receipt", tuple(infos)))
+                self._emit(sender, OutboxEvent(MESSAGE_RECEIPT, tuple(infos)))
         return [r.message_id for r in records], errors
 
     def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
@@ -305,7 +307,7 @@ class ReceiptEngine:
             self._record_reads(user, key, covered, now)
             watermark = covered[-1]
             info = self._sender_info(watermark, read_time=now)
-            self._emit(watermark.sender_user_id, OutboxEvent("conversation_receipt", (info,)))
+            self._emit(watermark.sender_user_id, OutboxEvent(CONVERSATION_RECEIPT, (info,)))
         return [r.message_id for r in covered]
 
     def receipt_infos(
@@ -389,7 +391,14 @@ class ReceiptEngine:
                 if is_recipient(self.facts, record, user, periods):
                     pending.append(Parcel(MESSAGE, record.message_id, message_id=record.message_id))
         pending += [Parcel(EVENT, order, event=event) for order, event in self.store.outbox(user)]
-        return sorted(pending, key=lambda parcel: parcel.order)
+        pending.sort(key=lambda parcel: parcel.order)
+        # Last: expiries the client missed, of what it holds unread (what it does not hold yet
+        # arrives expired). Asked of the client, so nothing is kept per receiver per message.
+        for message_id in receiver.awaiting_read():
+            held = self.store.get_message(message_id)
+            if held is not None and self._expired_for(held, user):
+                pending.append(Parcel(EXPIRY, message_id, message_id=message_id))
+        return pending
 
     def hand_over(self, receiver: Receiver, parcel: Parcel) -> None:
         """Hand one parcel to the client, then record that it arrived (for delivery).
@@ -405,6 +414,16 @@ class ReceiptEngine:
             return
         record = self.store.get_message(parcel.message_id)
         if record is None:
+            return
+        if parcel.kind == EXPIRY:
+            if self._expired_for(record, user):
+                info = MessageReceiptInfo(
+                    self._conversation_id_for(record, user),
+                    record.conversation_type,
+                    record.message_id,
+                    ReceiptStatus.EXPIRED,
+                )
+                receiver.receive_event(OutboxEvent(RECEIPT_EXPIRED, (info,)))
             return
         key = record.conversation_key
         if self.store.delivered_seq(key, user) >= record.seq:
@@ -427,13 +446,18 @@ class ReceiptEngine:
         expiry = self.store.next_expiry()
         if expiry is None or expiry > now:
             return
+        online = self._delivery.online_users()
         with self.store.transaction():
             for record in self.store.due_expiries(now):
                 record.status = transition(record.status, ReceiptStatus.EXPIRED)
                 self.store.save_message(record)
-                self._emit(
-                    record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),))
-                )
+                self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
+                # receivers who are offline now hear of it from their backlog on reconnect
+                for user in online:
+                    if hears_of_expiry(self.facts, record, user):
+                        self._delivery.send(
+                            user, Parcel(EXPIRY, record.message_id, message_id=record.message_id)
+                        )
 
     def _emit(self, user: str, event: OutboxEvent) -> None:
         order = self.store.next_order_key()
@@ -448,7 +472,7 @@ class ReceiptEngine:
         record.status = status_after_change(before, counts, delivered_option=self.delivered_status)
         self.store.save_message(record)
         if notify and record.status is not before:
-            self._emit(record.sender_user_id, OutboxEvent("message_receipt", (self._sender_info(record),)))
+            self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
 
     def _record_reads(self, user: str, key: str, records: list[MessageRecord], now: float) -> None:
         """``user`` read these (already checked) records of one conversation: ranges and counts."""
@@ -498,12 +522,18 @@ class ReceiptEngine:
         return gap_needs_read
 
     # ------------------------------------------------------------------ views
+    def _expired_for(self, record: MessageRecord, user: str) -> bool:
+        return record.status is ReceiptStatus.EXPIRED and hears_of_expiry(self.facts, record, user)
+
+    def _conversation_id_for(self, record: MessageRecord, user: str) -> str:
+        """The record's conversation as ``user`` names it: a peer conversation by the other user."""
+        if record.conversation_type is ConversationType.PEER and record.sender_user_id != user:
+            return record.sender_user_id
+        return record.target_id
+
     def _view(self, record: MessageRecord, user: str) -> Message:
         is_sender = record.sender_user_id == user
-        if record.conversation_type is ConversationType.PEER and not is_sender:
-            conversation_id = record.sender_user_id
-        else:
-            conversation_id = record.target_id
+        conversation_id = self._conversation_id_for(record, user)
         status = (
             record.status if is_sender else receiver_view(record.status, self.facts.has_read(record, user))
         )

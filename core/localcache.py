@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from readtick.core.enums import ConversationType
+from readtick.core.enums import ConversationType, MessageDirection
 from readtick.core.messages import Message
+from readtick.core.receipt import awaits_read
 from readtick.core.results import MessageReceiptInfo
 
 CacheKey = int
@@ -34,6 +35,9 @@ class LocalCache(Protocol):
         """Every cached message of a conversation, oldest first."""
 
     def conversations(self) -> list[ConversationRef]: ...
+
+    def awaiting_read(self) -> list[int]:
+        """Ids of the received messages whose receipt still waits for this client's read."""
 
     def put_info(self, info: MessageReceiptInfo) -> None: ...
 
@@ -70,6 +74,13 @@ class MemoryLocalCache:
 
     def conversations(self) -> list[ConversationRef]:
         return list(self._order)
+
+    def awaiting_read(self) -> list[int]:
+        return [
+            m.message_id
+            for m in self._messages.values()
+            if m.direction is MessageDirection.RECEIVE and awaits_read(m.receipt_status)
+        ]
 
     def put_info(self, info: MessageReceiptInfo) -> None:
         self._infos[info.message_id] = info

@@ -21,7 +21,7 @@ from readtick.core.sqlitedb import (
     register_kind,
     store_error,
 )
-from readtick.core.sqlitestore import decode_payload, encode_payload
+from readtick.core.sqlitestore import active_sql, decode_payload, encode_payload
 
 SCHEMA_V1 = (
     "CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
@@ -44,7 +44,15 @@ SCHEMA_V1 = (
         read_time REAL NOT NULL)""",
 )
 
-CACHE_KIND = register_kind(DatabaseKind("client cache", 0x5254_4B43, [SCHEMA_V1]))  # "RTKC"
+AWAITING_READ_SQL = f"direction = {int(MessageDirection.RECEIVE)} AND {active_sql('receipt_status')}"
+"""Received messages waiting for this client's read; the partial index uses this exact text."""
+
+SCHEMA_V2 = (
+    # what a reconnecting client reports (its open receipts) without reading the whole cache
+    f"CREATE INDEX messages_awaiting_read ON messages (message_id) WHERE {AWAITING_READ_SQL}",
+)
+
+CACHE_KIND = register_kind(DatabaseKind("client cache", 0x5254_4B43, [SCHEMA_V1, SCHEMA_V2]))  # "RTKC"
 
 _FIELDS = (
     "conversation_id, conversation_type, message_type, message_id, local_message_id, sender_user_id, "
@@ -171,6 +179,10 @@ class SqliteLocalCache:
                GROUP BY conversation_id, conversation_type ORDER BY MIN(arrival)"""
         )
         return [(cid, ConversationType(ctype)) for cid, ctype in rows]
+
+    def awaiting_read(self) -> list[int]:
+        rows = self._conn.execute(f"SELECT message_id FROM messages WHERE {AWAITING_READ_SQL}")
+        return [message_id for (message_id,) in rows]
 
     def put_info(self, info: MessageReceiptInfo) -> None:
         self._conn.execute(

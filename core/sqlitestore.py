@@ -23,8 +23,14 @@ from readtick.core.results import MessageReceiptInfo
 from readtick.core.sqlitedb import Database, DatabaseKind, info_from_row, info_to_row, register_kind
 from readtick.core.store import MessageRecord, OutboxEvent
 
-ACTIVE_SQL = f"status IN ({', '.join(str(int(s)) for s in sorted(ACTIVE))})"
-"""``core.receipt.ACTIVE`` in SQL, ``status IN (1, 5)``; the partial indexes use this exact text."""
+
+def active_sql(column: str) -> str:
+    """``core.receipt.ACTIVE`` as a condition on ``column``: ``column IN (1, 5)``."""
+    return f"{column} IN ({', '.join(str(int(s)) for s in sorted(ACTIVE))})"
+
+
+ACTIVE_SQL = active_sql("status")
+"""Open receipts in the messages table; the partial indexes use this exact text."""
 
 MEMBER_BATCH = 256
 """Members fetched per query while ``members_from`` streams a group."""

@@ -70,12 +70,22 @@ class MessageRecord:
         return self.status is not ReceiptStatus.NONE
 
 
+MESSAGE_RECEIPT, CONVERSATION_RECEIPT, RECEIPT_EXPIRED = (
+    "message_receipt",
+    "conversation_receipt",
+    "receipt_expired",
+)
+"""The kinds of ``OutboxEvent``."""
+
+
 @dataclass(frozen=True)
 class OutboxEvent:
-    """A receipt event waiting for its user's client.
+    """A receipt event for one user's client (waiting in the outbox until it is taken).
 
     Attributes:
-        kind: ``"message_receipt"`` or ``"conversation_receipt"``: which handler method gets it.
+        kind: ``MESSAGE_RECEIPT`` or ``CONVERSATION_RECEIPT``: which handler method gets it;
+            ``RECEIPT_EXPIRED``: the user's copies of messages it received expired unread (never
+            kept in the outbox: the engine derives it again on reconnect).
         infos: the infos, from the receiving user's side.
     """
 

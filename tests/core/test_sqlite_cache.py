@@ -210,3 +210,29 @@ async def test_a_client_on_a_sqlite_cache_receives_what_it_missed_after_login(tm
     await world.settle()
     assert [m.message_id for m in bob.cached_messages("alice", PEER)] == [sent.message_id]
     close_world(world)
+
+
+def test_awaiting_read_lists_received_messages_still_open(cache_factory):
+    cache = cache_factory()
+
+    def received(message_id, status=ReceiptStatus.PROCESSING):
+        return replace(_message(message_id), direction=MessageDirection.RECEIVE, receipt_status=status)
+
+    cache.put(received(1))
+    cache.put(received(2, ReceiptStatus.DONE))
+    cache.put(received(3, ReceiptStatus.EXPIRED))
+    cache.put(_message(4))  # sent by this client: not for it to read
+    cache.put(received(5))
+    assert sorted(cache.awaiting_read()) == [1, 5]
+
+
+def test_a_cache_file_from_the_first_schema_is_migrated_and_keeps_its_messages(tmp_path):
+    from readtick.core.sqlitecache import CACHE_KIND, SCHEMA_V1
+    from readtick.core.sqlitedb import Database, DatabaseKind
+
+    path = tmp_path / "old.sqlite3"
+    Database(path, DatabaseKind(CACHE_KIND.name, CACHE_KIND.application_id, [SCHEMA_V1])).close()
+    old = SqliteLocalCache(path)
+    old.put(replace(_message(1), direction=MessageDirection.RECEIVE))
+    assert old.awaiting_read() == [1]
+    old.close()

@@ -108,3 +108,14 @@ async def test_ids_and_sequences_continue_after_a_restart(tmp_path):
     history = await world["alice"].query_history_message("bob", PEER)
     assert [m.message_id for m in history.message_list] == [first.message_id, second.message_id]
     close_world(world)
+
+
+async def test_a_receipt_that_expired_while_closed_reaches_the_receiver_on_the_next_start(tmp_path):
+    lifetime = timedelta(seconds=60)
+    world = await file_world(tmp_path, ["alice", "bob"], receipt_lifetime=lifetime)
+    sent = await world.send("alice", "bob")
+    close_world(world)
+    world = await file_world(tmp_path, ["alice", "bob"], now=120, receipt_lifetime=lifetime)
+    await world.settle()
+    assert world.copy_of("bob", sent).receipt_status is ReceiptStatus.EXPIRED
+    close_world(world)
