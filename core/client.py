@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
+from readtick.core.copies import LocalCopies
 from readtick.core.engine import ReceiptEngine
 from readtick.core.enums import (
     ConnectionState,
@@ -26,14 +27,12 @@ from readtick.core.enums import (
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.handler import EventHandler
 from readtick.core.link import Link
-from readtick.core.localcache import LocalCache, MemoryLocalCache, cache_key
+from readtick.core.localcache import HISTORY_PAGE_MAX, LocalCache, MemoryLocalCache, history_page
 from readtick.core.messages import Message
 from readtick.core.receipt import (
     MEMBER_PAGE_MAX,
     MEMBER_PAGE_MIN,
     READ_LIMIT,
-    awaits_read,
-    copy_status_after,
     receipt_refusal,
     status_at_send,
     status_of_failed_send,
@@ -71,9 +70,6 @@ class CacheListener(Protocol):
     def receipt_info_cached(self, client: Client, info: MessageReceiptInfo) -> None: ...
 
 
-HISTORY_PAGE_MAX = 100
-
-
 class Client:
     """A logged-in (or not yet) user of the engine, like one SDK instance.
 
@@ -94,6 +90,7 @@ class Client:
         self.link = Link(check_seconds(latency, "latency"))
         self.event_handler: EventHandler[Client] = EventHandler()
         self.cache: LocalCache = cache if cache is not None else MemoryLocalCache()
+        self._copies = LocalCopies(self.cache, self._message_written, self._info_written)
         self._logged_in = False
         self._cache_listeners: list[CacheListener] = []
 
@@ -189,12 +186,12 @@ class Client:
                 sent_status=SentStatus.FAILED,
                 receipt_status=status_of_failed_send(has_receipt),
             )
-            self._cache_message(failed)
+            self._copies.put(failed)
             raise ReceiptError(error.code, error.message, failed_message=failed) from None
         sent = replace(sent, local_message_id=draft.local_message_id)
-        self._cache_message(sent)
+        self._copies.put(sent)
         if info is not None:
-            self._cache_info(info)
+            self._copies.put_info(info)
         return MessageSentResult(sent)
 
     async def send_message_receipts_read(
@@ -210,7 +207,7 @@ class Client:
         check_id(conversation_id, "conversation id")
         self._require_online()
         read_ids, error_ids = self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
-        self._mark_cached_read(read_ids)
+        self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return MessageReceiptsReadSentResult(conversation_id, ctype, tuple(error_ids))
 
     async def send_conversation_message_receipt_read(
@@ -220,7 +217,7 @@ class Client:
         check_id(conversation_id, "conversation id")
         self._require_online()
         read_ids = self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
-        self._mark_cached_read(read_ids)
+        self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return ConversationMessageReceiptReadSentResult(conversation_id, ctype)
 
     async def query_message_receipts_info(
@@ -233,7 +230,7 @@ class Client:
         infos, error_ids = self.engine.receipt_infos(self.user_id, messages, conversation_id, ctype)
         for info in infos:
             if info.read_member_count or info.unread_member_count:
-                self._cache_info(info)
+                self._copies.put_info(info)
         return MessageReceiptsInfoQueriedResult(tuple(infos), tuple(error_ids))
 
     async def query_group_message_receipt_read_member_list(
@@ -284,22 +281,10 @@ class Client:
                 ErrorCode.CONVERSATION_DOES_NOT_EXIST, f"conversation {conversation_id!r} does not exist"
             )
         cached = self.cache.conversation(conversation_id, ctype)
-        if next_message is None:
-            anchor = len(cached) if reverse else -1
-        else:
-            if not isinstance(next_message, Message):
-                raise invalid(f"next_message must be a Message, got {type(next_message).__name__}")
-            keys = [cache_key(m) for m in cached]
-            try:
-                anchor = keys.index(cache_key(next_message))
-            except ValueError:
-                raise invalid(
-                    f"next_message {next_message.message_id} is not in this client's history "
-                    f"of {conversation_id!r}"
-                ) from None
-        page = cached[max(0, anchor - count) : anchor] if reverse else cached[anchor + 1 : anchor + 1 + count]
+        page = history_page(cached, conversation_id, next_message, count, reverse)
         if self.link.up:
-            page = self._refresh(page)
+            views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
+            page = self._copies.refresh(page, views)
         return MessageQueriedResult(conversation_id, ctype, tuple(page))
 
     # ------------------------------------------------------------------ local cache access
@@ -334,7 +319,7 @@ class Client:
         after a crash the engine may send again what this client already holds)."""
         if self.cache.get(message.message_id) is not None:
             return
-        self._cache_message(message)
+        self._copies.put(message)
         if message.conversation_type is ConversationType.GROUP:
             self._notify("on_group_message_received", [message], message.conversation_id)
         else:
@@ -345,43 +330,20 @@ class Client:
         if event.kind == RECEIPT_EXPIRED:
             # received messages that expired unread: the SDK's handler reports only receipts of
             # one's own messages, so only the cache (and its listeners) hear of it
-            for info in event.infos:
-                if (cached := self.cache.get(info.message_id)) is not None:
-                    self._move_cached(cached, info.status)
+            self._copies.move_by_id([info.message_id for info in event.infos], ReceiptStatus.EXPIRED)
         elif event.kind == CONVERSATION_RECEIPT:
             for info in event.infos:
-                self._apply_conversation_receipt(info)
+                self._copies.apply_conversation_receipt(self.user_id, info)
             self._notify("on_conversation_message_receipt_changed", list(event.infos))
         else:
             for info in event.infos:
-                self._apply_receipt(info)
+                self._copies.apply_receipt(info)
             self._notify("on_message_receipt_changed", list(event.infos))
 
     def awaiting_read(self) -> list[int]:
         """Ids of received messages this client still shows as waiting for its read (delivery
         asks on reconnect, to bring the expiries it missed)."""
         return self.cache.awaiting_read()
-
-    def _apply_receipt(self, info: MessageReceiptInfo) -> None:
-        self._cache_info(info)
-        cached = self.cache.get(info.message_id)
-        if cached is not None:
-            self._move_cached(cached, info.status)
-
-    def _apply_conversation_receipt(self, info: MessageReceiptInfo) -> None:
-        watermark = self.cache.get(info.message_id)
-        if watermark is None:
-            log.warning("%s: conversation receipt for unknown message %s", self.user_id, info.message_id)
-            return
-        for message in self.cache.conversation(info.conversation_id, ConversationType.PEER):
-            if (
-                message.direction is MessageDirection.SEND
-                and message.message_id
-                and message.conversation_seq <= watermark.conversation_seq
-                and awaits_read(message.receipt_status)
-            ):
-                self._move_cached(message, ReceiptStatus.DONE)
-                self._cache_info(replace(info, message_id=message.message_id))
 
     # ------------------------------------------------------------------ internals
     def _member_page(
@@ -407,38 +369,11 @@ class Client:
         )
         return GroupMessageReceiptMemberListQueriedResult(group_id, flag, tuple(users))
 
-    def _mark_cached_read(self, message_ids: Sequence[int]) -> None:
-        for message_id in message_ids:
-            cached = self.cache.get(message_id)
-            if cached is not None:
-                self._move_cached(cached, ReceiptStatus.DONE)
-
-    def _refresh(self, page: list[Message]) -> list[Message]:
-        views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
-        return [
-            self._move_cached(message, views[message.message_id].receipt_status)
-            if message.message_id in views
-            else message
-            for message in page
-        ]
-
-    def _move_cached(self, cached: Message, reported: ReceiptStatus) -> Message:
-        """Move a cached copy to what was ``reported`` if the state machine allows (never backwards);
-        write it only if it changed. Returns the copy as cached now."""
-        status = copy_status_after(cached.receipt_status, reported)
-        if status is cached.receipt_status:
-            return cached
-        moved = replace(cached, receipt_status=status)
-        self._cache_message(moved)
-        return moved
-
-    def _cache_message(self, message: Message) -> None:
-        self.cache.put(message)
+    def _message_written(self, message: Message) -> None:
         for listener in list(self._cache_listeners):
             self._call_safely(f"cache listener {listener!r}", listener.message_cached, message)
 
-    def _cache_info(self, info: MessageReceiptInfo) -> None:
-        self.cache.put_info(info)
+    def _info_written(self, info: MessageReceiptInfo) -> None:
         for listener in list(self._cache_listeners):
             self._call_safely(f"cache listener {listener!r}", listener.receipt_info_cached, info)
 

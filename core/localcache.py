@@ -13,6 +13,7 @@ from readtick.core.enums import ConversationType, MessageDirection
 from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read
 from readtick.core.results import MessageReceiptInfo
+from readtick.core.validation import invalid
 
 CacheKey = int
 ConversationRef = tuple[str, ConversationType]
@@ -21,6 +22,31 @@ ConversationRef = tuple[str, ConversationType]
 def cache_key(message: Message) -> CacheKey:
     """Messages the engine accepted are keyed by ``message_id``; failed sends by their local id."""
     return message.message_id if message.message_id else -message.local_message_id
+
+
+HISTORY_PAGE_MAX = 100
+"""Most messages one ``query_history_message`` page may hold."""
+
+
+def history_page(
+    cached: list[Message], conversation_id: str, next_message: Message | None, count: int, reverse: bool
+) -> list[Message]:
+    """One page of the ``cached`` messages of ``conversation_id`` (oldest first): the ``count``
+    before ``next_message`` (or the newest) if ``reverse``, else the ``count`` after it (or the oldest)."""
+    if next_message is None:
+        anchor = len(cached) if reverse else -1
+    else:
+        if not isinstance(next_message, Message):
+            raise invalid(f"next_message must be a Message, got {type(next_message).__name__}")
+        keys = [cache_key(m) for m in cached]
+        try:
+            anchor = keys.index(cache_key(next_message))
+        except ValueError:
+            raise invalid(
+                f"next_message {next_message.message_id} is not in this client's history "
+                f"of {conversation_id!r}"
+            ) from None
+    return cached[max(0, anchor - count) : anchor] if reverse else cached[anchor + 1 : anchor + 1 + count]
 
 
 class LocalCache(Protocol):

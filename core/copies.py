@@ -1,0 +1,96 @@
+"""A client's cached copies kept in step with what it learns: receipt events, conversation read
+watermarks, its own reads, history refreshes and expiries.
+
+Every write to a client's cache goes through ``LocalCopies``, so a copy's receipt status only moves
+the way ``core.receipt`` allows (never backwards), a copy is written only when it changed, and each
+write is reported once (the client passes it on to its cache listeners).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus
+from readtick.core.localcache import LocalCache
+from readtick.core.messages import Message
+from readtick.core.receipt import awaits_read, copy_status_after
+from readtick.core.results import MessageReceiptInfo
+
+log = logging.getLogger(__name__)
+
+
+class LocalCopies:
+    """The writing side of one client's ``LocalCache``.
+
+    Args:
+        cache: where the copies live.
+        message_written, info_written: told of every message and info written, after the write.
+    """
+
+    def __init__(
+        self,
+        cache: LocalCache,
+        message_written: Callable[[Message], None],
+        info_written: Callable[[MessageReceiptInfo], None],
+    ) -> None:
+        self._cache = cache
+        self._message_written = message_written
+        self._info_written = info_written
+
+    def put(self, message: Message) -> None:
+        """Write a new copy (a send, a received message), or one the client built itself."""
+        self._cache.put(message)
+        self._message_written(message)
+
+    def put_info(self, info: MessageReceiptInfo) -> None:
+        self._cache.put_info(info)
+        self._info_written(info)
+
+    def move(self, cached: Message, reported: ReceiptStatus) -> Message:
+        """Move ``cached`` to the ``reported`` status if the state machine allows; return the copy
+        as it is cached now."""
+        status = copy_status_after(cached.receipt_status, reported)
+        if status is cached.receipt_status:
+            return cached
+        moved = replace(cached, receipt_status=status)
+        self.put(moved)
+        return moved
+
+    def move_by_id(self, message_ids: Iterable[int], reported: ReceiptStatus) -> None:
+        """``move`` each of these messages this client holds (its own reads: DONE; expiries)."""
+        for message_id in message_ids:
+            if (cached := self._cache.get(message_id)) is not None:
+                self.move(cached, reported)
+
+    def apply_receipt(self, info: MessageReceiptInfo) -> None:
+        """A receipt event for one of the client's messages: its info, and its copy's status."""
+        self.put_info(info)
+        self.move_by_id([info.message_id], info.status)
+
+    def apply_conversation_receipt(self, owner: str, info: MessageReceiptInfo) -> None:
+        """The peer read the conversation up to ``info.message_id``: every message ``owner`` sent
+        there up to that watermark, still awaiting a read, is DONE (rule 4)."""
+        watermark = self._cache.get(info.message_id)
+        if watermark is None:
+            log.warning("%s: conversation receipt for unknown message %s", owner, info.message_id)
+            return
+        for message in self._cache.conversation(info.conversation_id, ConversationType.PEER):
+            if (
+                message.direction is MessageDirection.SEND
+                and message.message_id
+                and message.conversation_seq <= watermark.conversation_seq
+                and awaits_read(message.receipt_status)
+            ):
+                self.move(message, ReceiptStatus.DONE)
+                self.put_info(replace(info, message_id=message.message_id))
+
+    def refresh(self, page: list[Message], views: Mapping[int, Message]) -> list[Message]:
+        """Bring a page of copies up to the engine's ``views`` of them (by message id)."""
+        return [
+            self.move(message, views[message.message_id].receipt_status)
+            if message.message_id in views
+            else message
+            for message in page
+        ]
