@@ -1,11 +1,11 @@
 """The shared "server": users, groups, conversations, messages and their receipt state.
 
 One ``ReceiptEngine`` serves every client. Clients call the methods under "Server calls" (their
-SDK calls land there after the client's own checks); the engine answers from its store and applies
-the receipt rules of ``core.receipt``. What it sends a user it hands to ``core.delivery``, which
-brings it to that user's client (a ``Receiver``) in order and after its latency. It never reads the
-wall clock or sleeps: time comes from the clock it is given, and work that becomes due is done on
-the running asyncio loop (or by ``drain()``).
+SDK calls land there after the client's own checks); the engine answers from its store, asking
+``core.receipt`` what the rules allow. What it sends its users is ``core.outbound``'s to make and
+``core.delivery``'s to bring to each user's client (a ``Receiver``), in order and after its
+latency. It never reads the wall clock or sleeps: time comes from the clock it is given, and work
+that becomes due is done on the running asyncio loop (or by ``drain()``).
 """
 
 from __future__ import annotations
@@ -14,33 +14,25 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
 from readtick.core.clock import Clock, RealClock
-from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
-from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
+from readtick.core.delivery import Receiver
+from readtick.core.enums import ConversationType, ReceiptFilter
 from readtick.core.errors import ErrorCode, ReceiptError
-from readtick.core.messages import Message, message_from_payload
+from readtick.core.messages import Message
+from readtick.core.outbound import Outbound
 from readtick.core.readranges import ReadRanges
 from readtick.core.receipt import (
     DEFAULT_RECEIPT_LIFETIME,
-    PEER_RECEIVER_PERIODS,
-    Period,
-    ReceiptCounts,
-    awaits_read,
     conversation_read_refusal,
     covered_by_conversation_read,
     drops_out_on_leaving,
     expiry_time,
-    hears_of_expiry,
-    is_eligible,
-    is_recipient,
     lists_member,
     may_see,
     member_list_refusal,
     member_when_sent,
     readers_at_send,
     receiver_view,
-    status_after_change,
     status_at_send,
-    transition,
     unreadable_reason,
     without_receipt,
 )
@@ -48,7 +40,6 @@ from readtick.core.results import MessageReceiptInfo
 from readtick.core.store import (
     CONVERSATION_RECEIPT,
     MESSAGE_RECEIPT,
-    RECEIPT_EXPIRED,
     EngineStore,
     MemoryEngineStore,
     MessageRecord,
@@ -83,8 +74,17 @@ class ReceiptEngine:
         self.store: EngineStore = store if store is not None else MemoryEngineStore()
         self.facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
-        self.delivered_status = bool(delivered_status)
-        self._delivery = Delivery(self.clock, self)
+        self._outbound = Outbound(self.clock, self.store, bool(delivered_status))
+        self._delivery = self._outbound.delivery
+
+    @property
+    def delivered_status(self) -> bool:
+        """The DELIVERED option (rule 8)."""
+        return self._outbound.delivered_status
+
+    @delivered_status.setter
+    def delivered_status(self, on: bool) -> None:
+        self._outbound.delivered_status = bool(on)
 
     # ------------------------------------------------------------------ directory
     def register_user(self, user_id: str) -> None:
@@ -126,7 +126,7 @@ class ReceiptEngine:
             )
         key = group_key(group_id)
         with self.store.transaction():
-            self.expire_due()
+            self._outbound.expire_due()
             leave_seq = self.store.last_seq(key)
             for user in members:
                 self.store.close_period(group_id, user, leave_seq)
@@ -136,11 +136,11 @@ class ReceiptEngine:
                     continue
                 for user in leavers:
                     record.eligible -= 1
-                    if self.store.delivered_seq(key, user) >= record.seq:
+                    if self.facts.has_received(record, user):
                         record.delivered -= 1
-                self._settle(record, notify=False)
+                self._outbound.settle(record, notify=False)
                 # the unread count changed even if the status did not: the sender hears of it
-                self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
+                self._outbound.tell_sender(record)
 
     def user_ids(self) -> list[str]:
         return self.store.user_ids()
@@ -216,14 +216,13 @@ class ReceiptEngine:
                 raise invalid("you cannot send a one-to-one message to yourself")
             if not self.store.has_user(target):
                 raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {target!r} does not exist")
-            key, eligible = peer_key(user, target), readers_at_send(ctype, 2)
+            key, members = peer_key(user, target), 2
         else:
             self._require_member(user, target)
-            key = group_key(target)
-            eligible = readers_at_send(ctype, len(self.store.current_members(target)))
+            key, members = group_key(target), len(self.store.current_members(target))
         now = self.clock.now()
         with self.store.transaction():
-            self.expire_due()
+            self._outbound.expire_due()
             if ctype is ConversationType.PEER:
                 self.store.add_peer_conversation(key, user, target)
             record = MessageRecord(
@@ -237,24 +236,20 @@ class ReceiptEngine:
                 payload=draft.payload(),
                 timestamp=now,
                 status=status_at_send(has_receipt),
-                eligible=eligible if has_receipt else 0,
+                eligible=readers_at_send(ctype, members) if has_receipt else 0,
                 expires_at=expiry_time(now, self.receipt_lifetime) if has_receipt else None,
             )
             self.store.add_message(record)
-        for receiver in self._delivery.online_users():
-            if is_recipient(self.facts, record, receiver):
-                self._delivery.send(
-                    receiver, Parcel(MESSAGE, record.message_id, message_id=record.message_id)
-                )
-        info = self._sender_info(record) if has_receipt else None
-        return self._view(record, user), info
+        self._outbound.announce(record)
+        info = self._outbound.sender_info(record) if has_receipt else None
+        return self._outbound.view(record, user), info
 
     def mark_read(
         self, user: str, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
     ) -> tuple[list[int], list[int]]:
         """Rule 3: read up to 10 messages. Returns (read ids, error ids)."""
         key = self._conversation_key(user, conversation_id, ctype)
-        self.expire_due()
+        self._outbound.expire_due()
         seen: set[int] = set()
         records: list[MessageRecord] = []
         errors: list[int] = []
@@ -279,10 +274,10 @@ class ReceiptEngine:
         with self.store.transaction():
             self._record_reads(user, key, records, now)
             for record in records:
-                info = self._sender_info(record, read_time=now)
+                info = self._outbound.sender_info(record, read_time=now)
                 by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
-                self._emit(sender, OutboxEvent(MESSAGE_RECEIPT, tuple(infos)))
+                self._outbound.emit(sender, OutboxEvent(MESSAGE_RECEIPT, tuple(infos)))
         return [r.message_id for r in records], errors
 
     def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
@@ -295,7 +290,7 @@ class ReceiptEngine:
                 ErrorCode.CONVERSATION_DOES_NOT_EXIST,
                 f"there is no conversation between {user!r} and {conversation_id!r} yet",
             )
-        self.expire_due()
+        self._outbound.expire_due()
         covered = sorted(
             (r for r in self.store.active_messages(key) if covered_by_conversation_read(self.facts, r, user)),
             key=lambda r: r.seq,
@@ -306,8 +301,8 @@ class ReceiptEngine:
         with self.store.transaction():
             self._record_reads(user, key, covered, now)
             watermark = covered[-1]
-            info = self._sender_info(watermark, read_time=now)
-            self._emit(watermark.sender_user_id, OutboxEvent(CONVERSATION_RECEIPT, (info,)))
+            info = self._outbound.sender_info(watermark, read_time=now)
+            self._outbound.emit(watermark.sender_user_id, OutboxEvent(CONVERSATION_RECEIPT, (info,)))
         return [r.message_id for r in covered]
 
     def receipt_infos(
@@ -315,7 +310,7 @@ class ReceiptEngine:
     ) -> tuple[list[MessageReceiptInfo], list[int]]:
         """Rule 6: infos of messages the caller can see; real counts only on its own."""
         key = self._conversation_key(user, conversation_id, ctype, require_member=False)
-        self.expire_due()
+        self._outbound.expire_due()
         infos: list[MessageReceiptInfo] = []
         errors: list[int] = []
         for message in messages:
@@ -326,7 +321,7 @@ class ReceiptEngine:
                 errors.append(message.message_id)
                 continue
             if record.sender_user_id == user:
-                info = self._sender_info(record, read_time=record.read_time)
+                info = self._outbound.sender_info(record, read_time=record.read_time)
             else:
                 status = receiver_view(record.status, self.facts.has_read(record, user))
                 info = MessageReceiptInfo(conversation_id, ctype, record.message_id, status)
@@ -347,7 +342,7 @@ class ReceiptEngine:
     ) -> tuple[int, list[str]]:
         """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
         self._require_member(user, group_id)
-        self.expire_due()
+        self._outbound.expire_due()
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
         refusal = member_list_refusal(record, user, group_id, group_key(group_id))
         if refusal is not None or record is None:
@@ -363,12 +358,12 @@ class ReceiptEngine:
 
     def views_of(self, user: str, message_ids: Iterable[int]) -> dict[int, Message]:
         """The engine's current copy of each message as ``user`` sees it (if they can)."""
-        self.expire_due()
+        self._outbound.expire_due()
         views = {}
         for message_id in message_ids:
             record = self.store.get_message(message_id)
             if record is not None and may_see(self.facts, record, user):
-                views[message_id] = self._view(record, user)
+                views[message_id] = self._outbound.view(record, user)
         return views
 
     def conversation_exists(self, user: str, conversation_id: str, ctype: ConversationType) -> bool:
@@ -376,104 +371,7 @@ class ReceiptEngine:
             return self.store.has_group(conversation_id)
         return self.store.has_user(conversation_id) and conversation_id != user
 
-    # ------------------------------------------------------------------ the source of delivery
-    def backlog(self, receiver: Receiver) -> list[Parcel]:
-        """What ``receiver``'s client has not received yet, in the engine's order (for delivery)."""
-        user = receiver.user_id
-        pending: list[Parcel] = []
-        conversations: list[tuple[str, Sequence[Period]]] = [
-            (key, PEER_RECEIVER_PERIODS) for key in self.store.peer_conversations_of(user)
-        ]
-        conversations += [(group_key(g), periods) for g, periods in self.store.memberships_of(user)]
-        for key, periods in conversations:
-            delivered = self.store.delivered_seq(key, user)
-            for record in self.store.messages_between(key, delivered + 1, self.store.last_seq(key)):
-                if is_recipient(self.facts, record, user, periods):
-                    pending.append(Parcel(MESSAGE, record.message_id, message_id=record.message_id))
-        pending += [Parcel(EVENT, order, event=event) for order, event in self.store.outbox(user)]
-        pending.sort(key=lambda parcel: parcel.order)
-        # Last: expiries the client missed, of what it holds unread (what it does not hold yet
-        # arrives expired). Asked of the client, so nothing is kept per receiver per message.
-        for message_id in receiver.awaiting_read():
-            held = self.store.get_message(message_id)
-            if held is not None and self._expired_for(held, user):
-                pending.append(Parcel(EXPIRY, message_id, message_id=message_id))
-        return pending
-
-    def hand_over(self, receiver: Receiver, parcel: Parcel) -> None:
-        """Hand one parcel to the client, then record that it arrived (for delivery).
-
-        In that order: a crash between the two sends the parcel again on the next start (the
-        client drops a message it already holds) instead of losing it for good.
-        """
-        user = receiver.user_id
-        if parcel.event is not None:
-            receiver.receive_event(parcel.event)
-            with self.store.transaction():
-                self.store.remove_outbox(user, parcel.order)
-            return
-        record = self.store.get_message(parcel.message_id)
-        if record is None:
-            return
-        if parcel.kind == EXPIRY:
-            if self._expired_for(record, user):
-                info = MessageReceiptInfo(
-                    self._conversation_id_for(record, user),
-                    record.conversation_type,
-                    record.message_id,
-                    ReceiptStatus.EXPIRED,
-                )
-                receiver.receive_event(OutboxEvent(RECEIPT_EXPIRED, (info,)))
-            return
-        key = record.conversation_key
-        if self.store.delivered_seq(key, user) >= record.seq:
-            return  # already delivered (a resend after reconnect): once each
-        receiver.receive_message(self._view(record, user))
-        with self.store.transaction():
-            self.store.save_delivered_seq(key, user, record.seq)
-            if awaits_read(record.status) and is_eligible(self.facts, record, user):
-                record.delivered += 1
-                self._settle(record, notify=self.delivered_status)
-
-    def next_expiry(self) -> float | None:
-        """When the next unfinished receipt expires (for delivery's timer on a real clock)."""
-        return self.store.next_expiry()
-
-    def expire_due(self) -> None:
-        """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED (delivery
-        calls this before each round; every server call too, so none sees a stale status)."""
-        now = self.clock.now()
-        expiry = self.store.next_expiry()
-        if expiry is None or expiry > now:
-            return
-        online = self._delivery.online_users()
-        with self.store.transaction():
-            for record in self.store.due_expiries(now):
-                record.status = transition(record.status, ReceiptStatus.EXPIRED)
-                self.store.save_message(record)
-                self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
-                # receivers who are offline now hear of it from their backlog on reconnect
-                for user in online:
-                    if hears_of_expiry(self.facts, record, user):
-                        self._delivery.send(
-                            user, Parcel(EXPIRY, record.message_id, message_id=record.message_id)
-                        )
-
-    def _emit(self, user: str, event: OutboxEvent) -> None:
-        order = self.store.next_order_key()
-        self.store.add_outbox(user, order, event)
-        self._delivery.send(user, Parcel(EVENT, order, event=event))
-
     # ------------------------------------------------------------------ rules
-    def _settle(self, record: MessageRecord, notify: bool = True) -> None:
-        """Save the record with the status its counts imply; tell the sender if it changed."""
-        before = record.status
-        counts = ReceiptCounts(record.eligible, record.read, record.delivered)
-        record.status = status_after_change(before, counts, delivered_option=self.delivered_status)
-        self.store.save_message(record)
-        if notify and record.status is not before:
-            self._emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self._sender_info(record),)))
-
     def _record_reads(self, user: str, key: str, records: list[MessageRecord], now: float) -> None:
         """``user`` read these (already checked) records of one conversation: ranges and counts."""
         ranges = ReadRanges(self.store.read_ranges(key, user))
@@ -481,7 +379,7 @@ class ReceiptEngine:
             ranges.add(record.seq, self._gap_needs_read(record, user))
             record.read += 1
             record.read_time = now
-            self._settle(record, notify=False)
+            self._outbound.settle(record, notify=False)
         self.store.save_read_ranges(key, user, ranges.as_list())
 
     def _conversation_key(
@@ -520,47 +418,3 @@ class ReceiptEngine:
             return any(member_when_sent(periods, seq) for seq in seqs)
 
         return gap_needs_read
-
-    # ------------------------------------------------------------------ views
-    def _expired_for(self, record: MessageRecord, user: str) -> bool:
-        return record.status is ReceiptStatus.EXPIRED and hears_of_expiry(self.facts, record, user)
-
-    def _conversation_id_for(self, record: MessageRecord, user: str) -> str:
-        """The record's conversation as ``user`` names it: a peer conversation by the other user."""
-        if record.conversation_type is ConversationType.PEER and record.sender_user_id != user:
-            return record.sender_user_id
-        return record.target_id
-
-    def _view(self, record: MessageRecord, user: str) -> Message:
-        is_sender = record.sender_user_id == user
-        conversation_id = self._conversation_id_for(record, user)
-        status = (
-            record.status if is_sender else receiver_view(record.status, self.facts.has_read(record, user))
-        )
-        return message_from_payload(
-            record.message_type,
-            record.payload,
-            message_id=record.message_id,
-            conversation_id=conversation_id,
-            conversation_type=record.conversation_type,
-            sender_user_id=record.sender_user_id,
-            direction=MessageDirection.SEND if is_sender else MessageDirection.RECEIVE,
-            sent_status=SentStatus.SUCCESS,
-            timestamp=record.timestamp,
-            order_key=record.message_id,
-            conversation_seq=record.seq,
-            receipt_status=status,
-        )
-
-    def _sender_info(self, record: MessageRecord, read_time: float = 0.0) -> MessageReceiptInfo:
-        return MessageReceiptInfo(
-            conversation_id=record.target_id,
-            conversation_type=record.conversation_type,
-            message_id=record.message_id,
-            status=record.status,
-            read_member_count=record.read,
-            unread_member_count=record.eligible - record.read,
-            delivered_member_count=record.delivered,
-            is_self_operated=False,
-            read_time=read_time,
-        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import readtick.core.engine
+import readtick.core.outbound
 from readtick.core import (
     AudioMessage,
     CombineMessage,
@@ -270,7 +270,7 @@ def test_an_illegal_transition_mid_operation_rolls_the_whole_operation_back(monk
     def broken(*args, **kwargs):
         raise IllegalTransition("simulated")
 
-    monkeypatch.setattr(readtick.core.engine, "status_after_change", broken)
+    monkeypatch.setattr(readtick.core.outbound, "status_after_change", broken)
     with pytest.raises(IllegalTransition):
         engine.mark_read("bob", [sent], "g", GROUP)
     after = (

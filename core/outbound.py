@@ -1,0 +1,209 @@
+"""What the engine sends its users: each user's view of a message, receipt events (kept in the
+user's outbox until its client took them), expiries, and the backlog of a client coming back.
+
+``Outbound`` is the ``Source`` that ``core.delivery`` draws from: delivery decides when something
+reaches a client, ``Outbound`` what it is and what its arrival changes (delivered counts, the
+DELIVERED status). The engine's server calls hand it what they changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from readtick.core.clock import Clock
+from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from readtick.core.messages import Message, message_from_payload
+from readtick.core.receipt import (
+    PEER_RECEIVER_PERIODS,
+    Period,
+    ReceiptCounts,
+    awaits_read,
+    hears_of_expiry,
+    is_eligible,
+    is_recipient,
+    receiver_view,
+    status_after_change,
+    transition,
+)
+from readtick.core.results import MessageReceiptInfo
+from readtick.core.store import (
+    MESSAGE_RECEIPT,
+    RECEIPT_EXPIRED,
+    EngineStore,
+    MessageRecord,
+    OutboxEvent,
+    StoreFacts,
+    group_key,
+)
+
+
+class Outbound:
+    """Everything that leaves the engine for its users.
+
+    Args:
+        clock, store: the engine's.
+        delivered_status: the engine's DELIVERED option (rule 8); may be changed later.
+    """
+
+    def __init__(self, clock: Clock, store: EngineStore, delivered_status: bool) -> None:
+        self._clock = clock
+        self._store = store
+        self._facts = StoreFacts(store)
+        self.delivered_status = delivered_status
+        self.delivery = Delivery(clock, self)
+
+    # ------------------------------------------------------------------ what the engine tells
+    def announce(self, record: MessageRecord) -> None:
+        """A new message: on its way to every recipient online now (the others get it on reconnect)."""
+        for user in self.delivery.online_users():
+            if is_recipient(self._facts, record, user):
+                self.delivery.send(user, Parcel(MESSAGE, record.message_id, message_id=record.message_id))
+
+    def emit(self, user: str, event: OutboxEvent) -> None:
+        """Keep ``event`` in ``user``'s outbox until its client took it, and send it."""
+        order = self._store.next_order_key()
+        self._store.add_outbox(user, order, event)
+        self.delivery.send(user, Parcel(EVENT, order, event=event))
+
+    def tell_sender(self, record: MessageRecord) -> None:
+        """The sender's receipt info of ``record`` changed (a count or its status)."""
+        self.emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self.sender_info(record),)))
+
+    def settle(self, record: MessageRecord, notify: bool = True) -> None:
+        """Save the record with the status its counts imply; tell the sender if it changed."""
+        before = record.status
+        counts = ReceiptCounts(record.eligible, record.read, record.delivered)
+        record.status = status_after_change(before, counts, delivered_option=self.delivered_status)
+        self._store.save_message(record)
+        if notify and record.status is not before:
+            self.tell_sender(record)
+
+    # ------------------------------------------------------------------ the source of delivery
+    def backlog(self, receiver: Receiver) -> list[Parcel]:
+        """What ``receiver``'s client has not received yet, in the engine's order (for delivery)."""
+        user = receiver.user_id
+        pending: list[Parcel] = []
+        conversations: list[tuple[str, Sequence[Period]]] = [
+            (key, PEER_RECEIVER_PERIODS) for key in self._store.peer_conversations_of(user)
+        ]
+        conversations += [(group_key(g), periods) for g, periods in self._store.memberships_of(user)]
+        for key, periods in conversations:
+            delivered = self._store.delivered_seq(key, user)
+            for record in self._store.messages_between(key, delivered + 1, self._store.last_seq(key)):
+                if is_recipient(self._facts, record, user, periods):
+                    pending.append(Parcel(MESSAGE, record.message_id, message_id=record.message_id))
+        pending += [Parcel(EVENT, order, event=event) for order, event in self._store.outbox(user)]
+        pending.sort(key=lambda parcel: parcel.order)
+        # Last: expiries the client missed, of what it holds unread (what it does not hold yet
+        # arrives expired). Asked of the client, so nothing is kept per receiver per message.
+        for message_id in receiver.awaiting_read():
+            held = self._store.get_message(message_id)
+            if held is not None and self._expired_for(held, user):
+                pending.append(Parcel(EXPIRY, message_id, message_id=message_id))
+        return pending
+
+    def hand_over(self, receiver: Receiver, parcel: Parcel) -> None:
+        """Hand one parcel to the client, then record that it arrived (for delivery).
+
+        In that order: a crash between the two sends the parcel again on the next start (the
+        client drops a message it already holds) instead of losing it for good.
+        """
+        user = receiver.user_id
+        if parcel.event is not None:
+            receiver.receive_event(parcel.event)
+            with self._store.transaction():
+                self._store.remove_outbox(user, parcel.order)
+            return
+        record = self._store.get_message(parcel.message_id)
+        if record is None:
+            return
+        if parcel.kind == EXPIRY:
+            if self._expired_for(record, user):
+                info = MessageReceiptInfo(
+                    self._conversation_id_for(record, user),
+                    record.conversation_type,
+                    record.message_id,
+                    ReceiptStatus.EXPIRED,
+                )
+                receiver.receive_event(OutboxEvent(RECEIPT_EXPIRED, (info,)))
+            return
+        key = record.conversation_key
+        if self._store.delivered_seq(key, user) >= record.seq:
+            return  # already delivered (a resend after reconnect): once each
+        receiver.receive_message(self.view(record, user))
+        with self._store.transaction():
+            self._store.save_delivered_seq(key, user, record.seq)
+            if awaits_read(record.status) and is_eligible(self._facts, record, user):
+                record.delivered += 1
+                self.settle(record, notify=self.delivered_status)
+
+    def next_expiry(self) -> float | None:
+        """When the next unfinished receipt expires (for delivery's timer on a real clock)."""
+        return self._store.next_expiry()
+
+    def expire_due(self) -> None:
+        """Rule 9: every unfinished receipt whose lifetime has passed becomes EXPIRED (delivery
+        calls this before each round; every server call too, so none sees a stale status)."""
+        now = self._clock.now()
+        expiry = self._store.next_expiry()
+        if expiry is None or expiry > now:
+            return
+        online = self.delivery.online_users()
+        with self._store.transaction():
+            for record in self._store.due_expiries(now):
+                record.status = transition(record.status, ReceiptStatus.EXPIRED)
+                self._store.save_message(record)
+                self.tell_sender(record)
+                # receivers who are offline now hear of it from their backlog on reconnect
+                for user in online:
+                    if hears_of_expiry(self._facts, record, user):
+                        self.delivery.send(
+                            user, Parcel(EXPIRY, record.message_id, message_id=record.message_id)
+                        )
+
+    # ------------------------------------------------------------------ what users see
+    def _expired_for(self, record: MessageRecord, user: str) -> bool:
+        return record.status is ReceiptStatus.EXPIRED and hears_of_expiry(self._facts, record, user)
+
+    def _conversation_id_for(self, record: MessageRecord, user: str) -> str:
+        """The record's conversation as ``user`` names it: a peer conversation by the other user."""
+        if record.conversation_type is ConversationType.PEER and record.sender_user_id != user:
+            return record.sender_user_id
+        return record.target_id
+
+    def view(self, record: MessageRecord, user: str) -> Message:
+        """``record`` as ``user``'s client shows it: the sender's status, or the receiver's view."""
+        is_sender = record.sender_user_id == user
+        conversation_id = self._conversation_id_for(record, user)
+        status = (
+            record.status if is_sender else receiver_view(record.status, self._facts.has_read(record, user))
+        )
+        return message_from_payload(
+            record.message_type,
+            record.payload,
+            message_id=record.message_id,
+            conversation_id=conversation_id,
+            conversation_type=record.conversation_type,
+            sender_user_id=record.sender_user_id,
+            direction=MessageDirection.SEND if is_sender else MessageDirection.RECEIVE,
+            sent_status=SentStatus.SUCCESS,
+            timestamp=record.timestamp,
+            order_key=record.message_id,
+            conversation_seq=record.seq,
+            receipt_status=status,
+        )
+
+    def sender_info(self, record: MessageRecord, read_time: float = 0.0) -> MessageReceiptInfo:
+        """The sender's receipt info of ``record``: its status and real counts (rule 6)."""
+        return MessageReceiptInfo(
+            conversation_id=record.target_id,
+            conversation_type=record.conversation_type,
+            message_id=record.message_id,
+            status=record.status,
+            read_member_count=record.read,
+            unread_member_count=record.eligible - record.read,
+            delivered_member_count=record.delivered,
+            is_self_operated=False,
+            read_time=read_time,
+        )
