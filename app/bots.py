@@ -9,7 +9,8 @@ import logging
 import random
 from collections.abc import Sequence
 
-from readtick.core import Client, ConversationType, EventHandler, Message, ReceiptError, ReceiptStatus
+from readtick.core import Client, ConversationType, EventHandler, Message, ReceiptError
+from readtick.core.receipt import awaits_read
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ class BotReader(EventHandler):
         if not self.enabled:
             return
         for message in messages:
-            if message.receipt_status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED):
+            if awaits_read(message.receipt_status):
                 delay = self._rng.uniform(self.min_delay, self.max_delay)
                 task = asyncio.ensure_future(
                     self._read_later(client, message, conversation_id, conversation_type, delay)

@@ -19,14 +19,16 @@ from PySide6.QtCore import QObject, Signal
 from readtick.core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
 from readtick.core.handler import EventHandler
 from readtick.core.messages import Message, TextMessage
+from readtick.core.receipt import READ_LIMIT, without_receipt
 from readtick.core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
 
 if TYPE_CHECKING:
     from readtick.core.client import Client
     from readtick.core.engine import ReceiptEngine
 
-#: Most messages one read call may carry (SPEC §4 rule 3).
-READ_BATCH_LIMIT = 10
+#: Most messages one read call may carry: core's limit (receipt rule 3), under the name the
+#: panel imports.
+READ_BATCH_LIMIT = READ_LIMIT
 
 
 class _WeakBridge:
@@ -196,7 +198,7 @@ class ClientBridge(QObject):
     ) -> None:
         """Ask the engine for the receipt counts of ``messages``; the client caches what it
         learns, which ``receiptInfoCached`` reports."""
-        wanted = [m for m in messages if m.receipt_status not in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN)]
+        wanted = [m for m in messages if not without_receipt(m.receipt_status)]
         for start in range(0, len(wanted), READ_BATCH_LIMIT):
             await self._client.query_message_receipts_info(
                 wanted[start : start + READ_BATCH_LIMIT], conversation_id, conversation_type

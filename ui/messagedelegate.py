@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from readtick.core.messages import Message
+from readtick.core.receipt import awaits_read
 from readtick.ui.avatar import user_color
 from readtick.ui.displaytime import clock_text
 from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
@@ -171,10 +172,7 @@ class MessageDelegate(QStyledItemDelegate):
 
         time_text = format_time(message.timestamp)
         caption_text = receipt_caption(message, read_count, unread_count) if outgoing else ""
-        awaiting = not outgoing and message.receipt_status in (
-            ReceiptStatus.PROCESSING,
-            ReceiptStatus.DELIVERED,
-        )
+        awaiting = not outgoing and awaits_read(message.receipt_status)
         if awaiting:
             caption_text = AWAITING_READ_LABEL
         elif not outgoing and message.receipt_status == ReceiptStatus.DONE:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus
 from readtick.core.messages import Message
+from readtick.core.receipt import copy_status_after
 from readtick.core.results import MessageReceiptInfo
 
 MessageRole = Qt.ItemDataRole.UserRole + 1
@@ -48,9 +49,12 @@ _ROLE_NAMES = {
     int(MessageIdRole): b"messageId",
 }
 
-#: Statuses after which nothing changes (SPEC §4 rule 10): an info that would move a message
-#: out of one of them is stale and ignored.
-_FINAL = frozenset({ReceiptStatus.DONE, ReceiptStatus.EXPIRED, ReceiptStatus.FAILED, ReceiptStatus.NONE})
+
+def _stale(current: ReceiptStatus, reported: ReceiptStatus) -> bool:
+    """Whether a row showing ``current`` must ignore a write saying ``reported``: a status only
+    moves the way core's state machine allows (receipt rule 10), so a late event or an answer
+    older than what the row shows never moves it back, and an info cannot add a receipt."""
+    return copy_status_after(current, reported) != reported
 
 
 def row_key(message: Message) -> int:
@@ -255,10 +259,8 @@ class MessageListModel(QAbstractListModel):
         row = self._rows[row_index]
         message = row.message
         old_status = message.receipt_status
-        if old_status in _FINAL and status != old_status and old_status != ReceiptStatus.NONE:
-            return False  # stale: a final status never moves (rule 10)
-        if old_status == ReceiptStatus.NONE and status in (ReceiptStatus.PROCESSING, ReceiptStatus.DELIVERED):
-            return False  # no receipt was asked for this message; an info cannot add one
+        if _stale(old_status, status):
+            return False
         counts_known = message.direction == MessageDirection.SEND
         new_read = read_count if counts_known else row.read_count
         new_unread = unread_count if counts_known else row.unread_count
@@ -274,8 +276,8 @@ class MessageListModel(QAbstractListModel):
     def _replace(self, message: Message) -> None:
         row_index = self._row_of[row_key(message)]
         current = self._rows[row_index].message
-        if current.receipt_status in _FINAL and message.receipt_status != current.receipt_status:
-            return  # a late write (an event older than a query's answer) never moves a final status
+        if _stale(current.receipt_status, message.receipt_status):
+            return
         if message == current:
             return
         self._rows[row_index].message = message

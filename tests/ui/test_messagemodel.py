@@ -77,6 +77,16 @@ def test_unchanged_or_stale_infos_emit_nothing(qtbot) -> None:
     assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DONE
 
 
+def test_a_delivered_row_never_goes_back_to_processing(qtbot) -> None:
+    model = filled(1)
+    delivered = dataclasses.replace(message(1), receipt_status=ReceiptStatus.DELIVERED)
+    model.upsert_message(delivered)
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.upsert_message(message(1))  # an answer older than the event that said DELIVERED
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.PROCESSING, 0, 2)])
+    assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DELIVERED
+
+
 def test_new_messages_append_and_history_prepends(qtbot) -> None:
     model = MessageListModel()
     model.set_conversation("team", GROUP, [message(5), message(6)], has_older=True)
