@@ -1,4 +1,4 @@
-"""readtick's receipt engine and client SDK: pure Python, no Qt (SPEC §2-§4).
+"""readtick's receipt engine and client SDK: pure Python, no Qt.
 
 Everything a user of the SDK needs is importable from here::
 

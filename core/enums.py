@@ -1,6 +1,6 @@
 """The SDK's enumerations, with the ZIM SDK's numeric values.
 
-Every value here is part of readtick's contract (SPEC §2): tests and scenario files use them.
+Every value here is part of readtick's contract: tests and scenario files use them.
 """
 
 from __future__ import annotations

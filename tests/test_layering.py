@@ -1,9 +1,9 @@
-"""Enforces the one-way layering app -> ui -> core (SPEC section 1).
+"""Enforces the one-way layering app -> ui -> core, and no import cycle inside core.
 
 core must never import a Qt binding or qasync, checked twice: statically (every import statement
 under core/) and dynamically (import every core module in a fresh interpreter and look at
 sys.modules, which also catches imports hidden behind importlib or a third-party module).
-ui must never import app.
+ui must never import app. Inside core, no module imports one that (directly or not) imports it.
 """
 
 from __future__ import annotations
