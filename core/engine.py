@@ -346,7 +346,7 @@ class ReceiptEngine:
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
         refusal = member_list_refusal(record, user, group_id, group_key(group_id))
         if refusal is not None or record is None:
-            raise invalid(f"message {message.message_id}: {refusal}")
+            raise invalid(f"message {message.message_id} {refusal}")
         page: list[str] = []
         for ordinal, member, periods in self.store.members_from(group_id, max(next_flag, 1)):
             if not lists_member(self.facts, record, member, member_filter, periods):

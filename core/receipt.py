@@ -351,14 +351,14 @@ def receiver_view(aggregate: ReceiptStatus, has_read: bool) -> ReceiptStatus:
 def member_list_refusal(
     message: ReceiptMessage | None, user: str, group_id: str, group_conversation_key: str
 ) -> str | None:
-    """Rule 7: why ``user`` may not list the members of ``message``, or ``None`` if it may: only
-    for its own receipt messages of that group."""
+    """Rule 7: why ``user`` may not list the members of ``message`` (words to follow "message
+    <id>"), or ``None`` if it may: only for its own receipt messages of that group."""
     if message is None or message.conversation_key != group_conversation_key:
-        return f"it is not a message of group {group_id!r}"
+        return f"is not a message of group {group_id!r}"
     if message.sender_user_id != user:
-        return "it was sent by someone else; member lists are for your own messages"
+        return "was sent by someone else; member lists are for your own messages"
     if message.status is ReceiptStatus.NONE:
-        return "it was sent without a receipt"
+        return "was sent without a receipt"
     return None
 
 
