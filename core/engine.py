@@ -72,7 +72,7 @@ class ReceiptEngine:
             raise invalid(f"receipt_lifetime must be a positive timedelta, got {receipt_lifetime!r}")
         self.clock: Clock = clock if clock is not None else RealClock()
         self.store: EngineStore = store if store is not None else MemoryEngineStore()
-        self.facts = StoreFacts(self.store)
+        self._facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
         self._outbound = Outbound(self.clock, self.store, bool(delivered_status))
         self._delivery = self._outbound.delivery
@@ -131,12 +131,12 @@ class ReceiptEngine:
             for user in members:
                 self.store.close_period(group_id, user, leave_seq)
             for record in self.store.active_messages(key):
-                leavers = [u for u in members if drops_out_on_leaving(self.facts, record, u)]
+                leavers = [u for u in members if drops_out_on_leaving(self._facts, record, u)]
                 if not leavers:
                     continue
                 for user in leavers:
                     record.eligible -= 1
-                    if self.facts.has_received(record, user):
+                    if self._facts.has_received(record, user):
                         record.delivered -= 1
                 self._outbound.settle(record, notify=False)
                 # the unread count changed even if the status did not: the sender hears of it
@@ -261,7 +261,7 @@ class ReceiptEngine:
             record = (
                 self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
             )
-            reason = unreadable_reason(self.facts, record, user, key)
+            reason = unreadable_reason(self._facts, record, user, key)
             if reason is None and record is not None:
                 records.append(record)
             else:
@@ -292,7 +292,11 @@ class ReceiptEngine:
             )
         self._outbound.expire_due()
         covered = sorted(
-            (r for r in self.store.active_messages(key) if covered_by_conversation_read(self.facts, r, user)),
+            (
+                r
+                for r in self.store.active_messages(key)
+                if covered_by_conversation_read(self._facts, r, user)
+            ),
             key=lambda r: r.seq,
         )
         if not covered:
@@ -317,13 +321,13 @@ class ReceiptEngine:
             record = (
                 self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
             )
-            if record is None or record.conversation_key != key or not may_see(self.facts, record, user):
+            if record is None or record.conversation_key != key or not may_see(self._facts, record, user):
                 errors.append(message.message_id)
                 continue
             if record.sender_user_id == user:
                 info = self._outbound.sender_info(record, read_time=record.read_time)
             else:
-                status = receiver_view(record.status, self.facts.has_read(record, user))
+                status = receiver_view(record.status, self._facts.has_read(record, user))
                 info = MessageReceiptInfo(conversation_id, ctype, record.message_id, status)
             if without_receipt(info.status):
                 errors.append(message.message_id)
@@ -349,7 +353,7 @@ class ReceiptEngine:
             raise invalid(f"message {message.message_id} {refusal}")
         page: list[str] = []
         for ordinal, member, periods in self.store.members_from(group_id, max(next_flag, 1)):
-            if not lists_member(self.facts, record, member, member_filter, periods):
+            if not lists_member(self._facts, record, member, member_filter, periods):
                 continue
             if len(page) == count:
                 return ordinal, page
@@ -362,7 +366,7 @@ class ReceiptEngine:
         views = {}
         for message_id in message_ids:
             record = self.store.get_message(message_id)
-            if record is not None and may_see(self.facts, record, user):
+            if record is not None and may_see(self._facts, record, user):
                 views[message_id] = self._outbound.view(record, user)
         return views
 
@@ -411,7 +415,7 @@ class ReceiptEngine:
             raise ReceiptError(ErrorCode.NOT_GROUP_MEMBER, f"{user!r} is not a member of group {group_id!r}")
 
     def _gap_needs_read(self, record: MessageRecord, user: str):  # type: ignore[no-untyped-def]
-        key, periods = record.conversation_key, self.facts.periods(record, user)
+        key, periods = record.conversation_key, self._facts.periods(record, user)
 
         def gap_needs_read(low: int, high: int) -> bool:
             seqs = self.store.receipt_seqs_between(key, low, high, not_from=user)
