@@ -195,9 +195,10 @@ class ClientPanel(QFrame):
 
     def refresh_receipts_shown(self) -> None:
         """Ask the engine for the receipt statuses of the newest messages shown, if one of them
-        still awaits this client's read: no event tells a receiver that such a receipt expired.
-        The client's history call refreshes its cache; the feed follows through the cache.
-        Called when a conversation opens, when the client connects and when the clock jumps."""
+        still awaits this client's read (the SDK's history call refreshes statuses: a receiver whose
+        fellow members completed a group receipt learns it this way). The feed follows through the
+        cache. Called when a conversation opens and when the client connects; expiry needs no call,
+        it arrives as an event."""
         current = self._picker.current()
         if current is not None and self._bridge.online and self._feed.awaits_own_read():
             self._refresh_newest(*current)

@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
         self._clock_label = QLabel()
         self.statusBar().addPermanentWidget(self._clock_label)
         # Whoever advances a virtual clock (the toolbar, a script, the scenario player), the label
-        # and the receivers' expired receipts follow; a real clock never jumps. Weakly held: the
-        # clock outlives the window.
+        # follows; a real clock never jumps. Receipts that expire meanwhile reach every panel as
+        # events through its client's cache. Weakly held: the clock outlives the window.
         engine.clock.subscribe(_WeakClockListener(self))
 
         # Every initial panel offers every initial peer from the start, so each opens on a
@@ -371,8 +371,7 @@ async def _log_out_and_close(client: Client) -> None:
 
 
 class _WeakClockListener:
-    """When the clock jumps, while the window exists: its clock label follows, and each panel
-    asks whether receipts awaiting its client's read expired meanwhile (no event says so)."""
+    """When the clock jumps, while the window exists, its clock label follows."""
 
     def __init__(self, window: MainWindow) -> None:
         self._window = weakref.ref(window)
@@ -381,8 +380,6 @@ class _WeakClockListener:
         window = self._window()
         if window is not None and is_alive(window):
             window._update_clock()
-            for panel in window.panels():
-                panel.refresh_receipts_shown()
 
 
 class _FittingLabel(QLabel):

@@ -78,7 +78,7 @@ def test_no_time_control_on_a_real_clock(qtbot, run_async) -> None:
 
 
 def test_a_receiver_sees_its_unread_receipt_expire_when_time_jumps(make_receipt_window) -> None:
-    """No event tells a receiver; its panel asks the engine (history refresh) when the clock jumps."""
+    """The expiry reaches the receiver as an event through its client's cache; no panel polls."""
     h = make_receipt_window()
     h.open("bob", "alice", PEER)
     h.run(
