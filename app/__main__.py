@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from readtick.app import headless
 from readtick.app.datadir import default_data_dir
 from readtick.app.persistence import Persistence, PersistenceError, open_persistence
-from readtick.app.world import DEFAULT_GROUP, World, build_world, panel_users
+from readtick.app.world import DEFAULT_GROUP, DemoWorld, build_world, panel_users
 
 if TYPE_CHECKING:
     from readtick.ui.mainwindow import MainWindow
@@ -211,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
             persistence.release()  # after the world closed its files
 
 
-async def build_demo_world(args: argparse.Namespace, persistence: Persistence | None) -> World:
+async def build_demo_world(args: argparse.Namespace, persistence: Persistence | None) -> DemoWorld:
     """The interactive demo's world. On a data directory, the panels of its last run come back
     (``--clients N``, given, wins: the first N default names) and a virtual clock resumes where
     it was; without a saved time (or a data directory) a virtual clock starts at the wall clock's
@@ -229,7 +229,7 @@ async def build_demo_world(args: argparse.Namespace, persistence: Persistence | 
     )
 
 
-def demo_window(world: World, persistence: Persistence | None = None) -> MainWindow:
+def demo_window(world: DemoWorld, persistence: Persistence | None = None) -> MainWindow:
     """The window on ``world``: panels added from its toolbar get their clients (and caches) from
     the world; on a data directory, the panels and a virtual clock's time are saved as they
     change."""

@@ -7,7 +7,7 @@ on every run (virtual clock, fixed start time).
 
 from __future__ import annotations
 
-from readtick.app.world import DEFAULT_GROUP, World
+from readtick.app.world import DEFAULT_GROUP, DemoWorld
 from readtick.core import Client, ConversationType, MessageSendConfig, ReceiptError, TextMessage
 from readtick.ui.mainwindow import MainWindow
 
@@ -18,7 +18,7 @@ PEER, GROUP = ConversationType.PEER, ConversationType.GROUP
 
 
 async def _send(
-    world: World, sender: Client, text: str, to: str, kind: ConversationType, receipt: bool = True
+    world: DemoWorld, sender: Client, text: str, to: str, kind: ConversationType, receipt: bool = True
 ):
     result = await sender.send_message(TextMessage(text), to, kind, MessageSendConfig(has_receipt=receipt))
     await world.engine.drain()
@@ -30,7 +30,7 @@ def _copy_of(client: Client, conversation_id: str, kind: ConversationType, messa
 
 
 async def _read(
-    world: World, reader: Client, conversation_id: str, kind: ConversationType, message_id: int
+    world: DemoWorld, reader: Client, conversation_id: str, kind: ConversationType, message_id: int
 ) -> None:
     await reader.send_message_receipts_read(
         [_copy_of(reader, conversation_id, kind, message_id)], conversation_id, kind
@@ -38,14 +38,14 @@ async def _read(
     await world.engine.drain()
 
 
-async def _tick(world: World, seconds: float = 60.0) -> None:
+async def _tick(world: DemoWorld, seconds: float = 60.0) -> None:
     advance = getattr(world.engine.clock, "advance", None)
     if advance is not None:
         advance(seconds)
     await world.engine.drain()
 
 
-async def play_demo_script(world: World, window: MainWindow) -> None:
+async def play_demo_script(world: DemoWorld, window: MainWindow) -> None:
     """Alice and bob chat one-to-one; bob posts in the group and two of four members read it."""
     alice, bob = world.clients[0], world.clients[1]
     bots = world.bots

@@ -3,7 +3,8 @@
 Given a store that already holds a world (a data directory opened again), the default group is
 reused (only members it lacks are added) and each panel client reopens its local cache, so the
 panels come back with their history, receipt statuses and counts. Clients added later (the
-window's toolbar) come from ``World.new_client``, with a cache from the same factory.
+window's toolbar) come from ``DemoWorld.new_client``, with a cache from the same factory.
+Qt-free: the mode is chosen, and the data directory opened, before Qt is loaded.
 """
 
 from __future__ import annotations
@@ -16,9 +17,23 @@ from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
 from readtick.core.localcache import LocalCache
 from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
 from readtick.core.store import EngineStore
-from readtick.ui.mainwindow import CLIENT_NAMES
 
 DEFAULT_GROUP = "team"
+#: The users who get the first panels, in order (``--clients N``: the first N of them).
+CLIENT_NAMES = (
+    "alice",
+    "bob",
+    "carol",
+    "dave",
+    "erin",
+    "frank",
+    "grace",
+    "heidi",
+    "ivan",
+    "judy",
+    "mallory",
+    "niaj",
+)
 
 CacheFactory = Callable[[str], "LocalCache | None"]
 """``cache_for(user_id)``: the local cache a panel client opens (None: a fresh one in memory)."""
@@ -43,7 +58,10 @@ def panel_users(saved: Sequence[str] | None = None, count: int | None = None) ->
 
 
 @dataclass
-class World:
+class DemoWorld:
+    """The interactive demo's world: the engine, the clients with panels (``clients``), the bots
+    of the default group and their handler, and the cache factory for panels added later."""
+
     engine: ReceiptEngine
     clients: list[Client]
     bots: list[Client] = field(default_factory=list)
@@ -90,7 +108,7 @@ async def build_world(
     group_id: str = DEFAULT_GROUP,
     store: EngineStore | None = None,
     cache_for: CacheFactory | None = None,
-) -> World:
+) -> DemoWorld:
     """Log in the panel users (``users``, else the first ``clients`` default names) and make sure
     ``group_id`` has ``group_size`` members: the panel users plus bots. Bots read after a random
     delay when ``bot_readers`` is on; off, they are silent members (their "unread" never goes
@@ -100,7 +118,7 @@ async def build_world(
     closes it on ``stop()`` or if building fails. A group that already exists in it is kept, and
     only the members it lacks are added (they count for messages sent from now on). ``cache_for``
     gives each panel client its local cache; bots always keep theirs in memory (a file per bot
-    would cost a commit per bot per group message), and ``World.new_client`` uses it later.
+    would cost a commit per bot per group message), and ``DemoWorld.new_client`` uses it later.
     """
     users = list(users) if users is not None else list(CLIENT_NAMES[:clients])
     if group_size is None:
@@ -138,4 +156,4 @@ async def build_world(
                 cache.close()
         engine.close()
         raise
-    return World(engine, panel_clients, bot_clients, handler, cache_for=cache_for)
+    return DemoWorld(engine, panel_clients, bot_clients, handler, cache_for=cache_for)

@@ -4,6 +4,9 @@ core must never import a Qt binding or qasync, checked twice: statically (every 
 under core/) and dynamically (import every core module in a fresh interpreter and look at
 sys.modules, which also catches imports hidden behind importlib or a third-party module).
 ui must never import app. Inside core, no module imports one that (directly or not) imports it.
+app's Qt-free modules (the scenario model and player, the data directory, the world, the
+command line and the front door) load no Qt either, so a run that needs no window
+(``--version``, a refused option, a busy data directory) never starts it.
 """
 
 from __future__ import annotations
@@ -76,11 +79,28 @@ print(json.dumps(sorted(n for n in sys.modules if n.split(".")[0] in forbidden))
 """
 
 
-def test_importing_core_loads_no_qt() -> None:
-    # Module names come from the files, so this works whether or not core/__init__.py exists
-    # or re-exports anything.
-    modules = sorted({_module_name(path) for path in _python_files("core")})
-    assert modules, "core/ holds no Python files"
+#: app's modules that must load without Qt (any of them that exists; a split adds its parts).
+APP_QT_FREE = (
+    "__main__",
+    "bots",
+    "cli",
+    "datadir",
+    "membership",
+    "persistence",
+    "qtapp",  # the Qt bootstrap imports Qt inside its functions, once a mode asks for it
+    "scenario",
+    "scenariocheck",
+    "scenariofields",
+    "scenariomodel",
+    "scenarioplayer",
+    "scenariosteps",
+    "session",
+    "world",
+)
+
+
+def _loaded_by(modules: list[str]) -> list[str]:
+    """The forbidden modules that importing ``modules`` in a fresh interpreter loads."""
     script = _IMPORT_CHECK.format(forbidden=json.dumps(sorted(QT_NAMES)))
     result = subprocess.run(
         [sys.executable, "-I", "-c", script, str(ROOT), *modules],
@@ -89,9 +109,25 @@ def test_importing_core_loads_no_qt() -> None:
         timeout=60,
         cwd=ROOT,
     )
-    assert result.returncode == 0, f"importing core failed:\n{result.stderr}"
-    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert result.returncode == 0, f"importing {modules} failed:\n{result.stderr}"
+    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_importing_core_loads_no_qt() -> None:
+    # Module names come from the files, so this works whether or not core/__init__.py exists
+    # or re-exports anything.
+    modules = sorted({_module_name(path) for path in _python_files("core")})
+    assert modules, "core/ holds no Python files"
+    loaded = _loaded_by(modules)
     assert loaded == [], f"importing core loaded {loaded}"
+
+
+def test_importing_apps_qt_free_modules_loads_no_qt() -> None:
+    modules = [f"readtick.app.{name}" for name in APP_QT_FREE if (ROOT / "app" / f"{name}.py").exists()]
+    assert len(modules) >= 8, modules
+    assert _loaded_by(modules) == []
+    assert "PySide6" in _loaded_by(["readtick.ui.mainwindow"])  # the check sees Qt when it is there
 
 
 def test_ui_never_imports_app() -> None:

@@ -22,7 +22,7 @@ from readtick.app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser,
 from readtick.app.datadir import client_cache_path, engine_store_path, open_engine_store, readtick_files
 from readtick.app.persistence import DataDirBusy, DataDirLock, Persistence, PersistenceError, open_persistence
 from readtick.app.session import SESSION_FILE, Session, session_path, temp_path
-from readtick.app.world import DEFAULT_GROUP, World, build_world, panel_users
+from readtick.app.world import DEFAULT_GROUP, DemoWorld, build_world, panel_users
 from readtick.core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage, VirtualClock
 from readtick.core.localcache import MemoryLocalCache
 from readtick.core.sqlitecache import SqliteLocalCache
@@ -51,7 +51,7 @@ def run_app(*args: str, home: Path, **options: Any) -> subprocess.CompletedProce
     )
 
 
-async def open_world(data_dir: Path, **options: object) -> tuple[World, Persistence]:
+async def open_world(data_dir: Path, **options: object) -> tuple[DemoWorld, Persistence]:
     persistence = open_persistence(data_dir)
     options.setdefault("group_size", int(options.get("clients", 2)) + 3)  # type: ignore[call-overload]
     world = await build_world(
@@ -65,7 +65,7 @@ async def open_world(data_dir: Path, **options: object) -> tuple[World, Persiste
     return world, persistence
 
 
-def close_world(world: World, persistence: Persistence) -> None:
+def close_world(world: DemoWorld, persistence: Persistence) -> None:
     world.stop()
     persistence.release()
 
@@ -358,7 +358,7 @@ def demo_args(data: Path, *argv: str) -> object:
     return build_parser().parse_args(["--data-dir", str(data), "--virtual-clock", "--no-bot-readers", *argv])
 
 
-async def open_demo(data: Path, *argv: str) -> tuple[World, Persistence, object]:
+async def open_demo(data: Path, *argv: str) -> tuple[DemoWorld, Persistence, object]:
     """What ``python -m app`` does on ``data`` up to showing the window: world, window, session."""
     persistence = open_persistence(data)
     try:
@@ -369,7 +369,7 @@ async def open_demo(data: Path, *argv: str) -> tuple[World, Persistence, object]
     return world, persistence, demo_window(world, persistence)
 
 
-async def close_demo(world: World, persistence: Persistence, window: object) -> None:
+async def close_demo(world: DemoWorld, persistence: Persistence, window: object) -> None:
     """What ``python -m app`` does when the window closes, once the panels' pending refreshes
     (async slots started by selecting a conversation) have run."""
     pending = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
