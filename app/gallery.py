@@ -206,12 +206,18 @@ def render_gallery(out_dir: Path, app: QApplication) -> list[Path]:
 
     The theme active before the call is restored afterwards.
     """
+    return list(write_gallery(out_dir, app))
+
+
+def write_gallery(out_dir: Path, app: QApplication) -> Iterator[Path]:
+    """``render_gallery`` one picture at a time: yields each path once it is written (the
+    contact sheet last), so a caller can give its event loop a turn in between. The theme
+    active before is restored when the iteration ends or is abandoned."""
     check_font()
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = current_theme().name
     painter = GalleryPainter()
     images: dict[Cell, QImage] = {}
-    written: list[Path] = []
     try:
         for theme in THEME_NAMES:
             apply_theme(app, theme)
@@ -221,16 +227,15 @@ def render_gallery(out_dir: Path, app: QApplication) -> list[Path]:
                 path = out_dir / cell.file_name
                 if not image.save(str(path)):
                     raise OSError(f"could not write {path}")
-                written.append(path)
+                yield path
         sheet = contact_sheet(images)
         sheet_path = out_dir / CONTACT_SHEET
         if not sheet.save(str(sheet_path)):
             raise OSError(f"could not write {sheet_path}")
-        written.append(sheet_path)
+        yield sheet_path
     finally:
         painter.close()
         apply_theme(app, previous)
-    return written
 
 
 # ------------------------------------------------------------------------------ contact sheet

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from readtick.app.__main__ import EXIT_DATA_DIR
+from readtick.app.cli import EXIT_DATA_DIR
 from readtick.app.datadir import client_cache_path, engine_store_path
 from readtick.app.session import Session, session_path, temp_path
 from test_persistence_app import chat, run_app

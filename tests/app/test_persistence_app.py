@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from readtick.app.__main__ import EXIT_DATA_DIR, build_demo_world, build_parser, demo_window, main
+from readtick.app.__main__ import main
+from readtick.app.cli import EXIT_DATA_DIR, build_parser
 from readtick.app.datadir import client_cache_path, engine_store_path, open_engine_store, readtick_files
+from readtick.app.demo import build_demo_world, demo_window
 from readtick.app.persistence import DataDirBusy, DataDirLock, Persistence, PersistenceError, open_persistence
 from readtick.app.session import SESSION_FILE, Session, session_path, temp_path
 from readtick.app.world import DEFAULT_GROUP, DemoWorld, build_world, panel_users
