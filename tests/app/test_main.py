@@ -175,6 +175,16 @@ def test_the_mode_is_chosen_from_the_options(argv: list[str], mode: Mode, scenar
     assert (run.mode, run.scenario, run.fallback) == (mode, scenario, None)
 
 
+def test_a_tests_window_may_run_on_an_invisible_platform_but_not_without_one() -> None:
+    for hidden in (["--exit-after-start"], ["--allow-invisible-window"]):
+        assert (
+            parse_command_line([*hidden, "--no-persist"], {"QT_QPA_PLATFORM": "offscreen"}).mode
+            is Mode.WINDOW
+        )
+        fallen = parse_command_line([*hidden, "--no-persist"], {})
+        assert fallen.mode is Mode.HEADLESS and fallen.fallback is not None
+
+
 def test_options() -> None:
     args = build_parser().parse_args(
         ["--clients", "4", "--group-size", "9", "--no-bot-readers", "--theme", "dark"]
