@@ -87,6 +87,7 @@ APP_QT_FREE = (
     "datadir",
     "membership",
     "persistence",
+    "pytest_plugin",  # pytest loads it in every run of a tester's tests, Qt ones or not
     "qtapp",  # the Qt bootstrap imports Qt inside its functions, once a mode asks for it
     "scenario",
     "scenariocheck",

@@ -177,11 +177,12 @@ def test_installed_readtick_runs_from_elsewhere(installed: Installed) -> None:
         "python", "-c", "import readtick.core as c, readtick.ui as u; print(c.__file__, u.__file__)"
     )
     assert all(Path(p).is_relative_to(installed.venv) for p in where.split()), where
-    # --version is the command-line helper's; the metadata it prints is this:
+    # --version prints the installed distribution's metadata:
     assert (
         installed.ok("python", "-c", "import importlib.metadata as m; print(m.version('readtick'))").strip()
         == VERSION
     )
+    assert installed.ok("readtick", "--version") == f"readtick {VERSION}\n"
 
     out = installed.elsewhere / "out"
     said = installed.ok("readtick", "--gallery", "out/gallery")
@@ -191,6 +192,10 @@ def test_installed_readtick_runs_from_elsewhere(installed: Installed) -> None:
     said = installed.ok("readtick", "--headless", "--scenario", "peer_read", "--out", "out/peer")
     assert "6 expectations, 0 failed" in said
     _assert_pictures(out / "peer", {"peer_sent.png", "peer_read.png"})
+
+    said = installed.ok("readtick", "--screenshot", "out/window.png")  # a built-in scenario too
+    assert said == "readtick: screenshot saved to out/window.png\n"
+    _assert_pictures(out, {"window.png"})
 
 
 SCENARIO = """
