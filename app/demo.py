@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from readtick.app.cli import EXIT_DATA_DIR, EXIT_FAILED, EXIT_OK
 from readtick.app.persistence import Persistence, PersistenceError, open_persistence
-from readtick.app.world import DemoWorld, build_world, panel_users
+from readtick.app.world import CLIENT_NAMES, DemoWorld, build_world, panel_users
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
@@ -72,7 +72,11 @@ def demo_window(world: DemoWorld, persistence: Persistence | None = None) -> Mai
     from readtick.ui.mainwindow import MainWindow
 
     window = MainWindow(
-        world.engine, world.clients, make_client=world.new_client, join_policy=join_groups_of_first_panel
+        world.engine,
+        world.clients,
+        make_client=world.new_client,
+        join_policy=join_groups_of_first_panel,
+        client_names=CLIENT_NAMES,
     )
     if persistence is not None:
         persistence.follow(window, world.engine.clock)

@@ -19,6 +19,7 @@ from readtick.app.scenario import (
     resolve_scenario_path,
 )
 from readtick.app.scenarioplayer import ScenarioWorld
+from readtick.app.world import CLIENT_NAMES
 from readtick.core import ConversationType
 from readtick.ui.displaytime import set_display_zone
 from readtick.ui.mainwindow import MainWindow
@@ -37,7 +38,12 @@ def scenario_window(world: ScenarioWorld, scenario: Scenario) -> MainWindow:
     """The window with one panel per scenario user, titled after the scenario, showing times in
     the scenario's zone (not the machine's: pictures are the same everywhere)."""
     set_display_zone(scenario.zone)
-    window = MainWindow(world.engine, list(world.clients.values()), join_policy=join_groups_of_first_panel)
+    window = MainWindow(
+        world.engine,
+        list(world.clients.values()),
+        join_policy=join_groups_of_first_panel,
+        client_names=CLIENT_NAMES,
+    )
     window.setWindowTitle(f"readtick — {scenario.title}")
     return window
 

@@ -42,21 +42,6 @@ TOOLBAR_HINTS = (
     "Click group ticks: who read it",
 )
 PANEL_WIDTH = 460
-#: Names offered to clients added from the toolbar, in order (skipping names already taken).
-CLIENT_NAMES = (
-    "alice",
-    "bob",
-    "carol",
-    "dave",
-    "erin",
-    "frank",
-    "grace",
-    "heidi",
-    "ivan",
-    "judy",
-    "mallory",
-    "niaj",
-)
 
 JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
 """``join_policy(engine, user_id, panel_user_ids)`` puts a client added from the toolbar, just logged
@@ -84,6 +69,7 @@ class MainWindow(QMainWindow):
         *,
         make_client: Callable[[str], Client] | None = None,
         join_policy: JoinPolicy | None = None,
+        client_names: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -91,6 +77,7 @@ class MainWindow(QMainWindow):
         self._engine = engine
         self._make_client: Callable[[str], Client] = make_client or (lambda user_id: Client(engine, user_id))
         self._join_policy = join_policy
+        self._client_names = tuple(client_names)
         self._panels: dict[str, ClientPanel] = {}
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
@@ -267,8 +254,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{user_id}: {text}", 8000)
 
     def next_free_name(self) -> str:
+        """The first of ``client_names`` nobody uses yet, else ``user<n>``."""
         taken = set(self._engine.user_ids()) | set(self._panels)
-        for name in CLIENT_NAMES:
+        for name in self._client_names:
             if name not in taken:
                 return name
         number = len(taken) + 1

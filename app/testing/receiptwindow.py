@@ -12,6 +12,7 @@ import shiboken6
 from PySide6.QtWidgets import QApplication
 from readtick.app.scenariomodel import DEFAULT_TIMEZONE, time_zone
 from readtick.app.testing.windowdriver import WindowDriver
+from readtick.app.world import CLIENT_NAMES
 from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
 from readtick.ui.displaytime import display_zone, set_display_zone
 from readtick.ui.mainwindow import MainWindow
@@ -134,7 +135,11 @@ class ReceiptWindowFactory:
                 logged_in[user_id] = client
             factory = None if make_client is None else (lambda user_id: make_client(engine, user_id))
             window = MainWindow(
-                engine, [logged_in[u] for u in panel_users], make_client=factory, join_policy=join_policy
+                engine,
+                [logged_in[u] for u in panel_users],
+                make_client=factory,
+                join_policy=join_policy,
+                client_names=CLIENT_NAMES,
             )
         except BaseException:
             for client in logged_in.values():
