@@ -52,6 +52,8 @@ class DataDirLock:
     such module, or a file system without locks) the lock is not enforced: ``enforced`` is False.
     The file is opened without following a link (the pid is written into it): a link or anything
     but a regular file at that name raises ``PersistenceError``, and nothing is written.
+    Scripts that open a data directory themselves hold it as a context manager
+    (``with DataDirLock(data): ...``), so they never write under a running readtick.
     """
 
     def __init__(self, data_dir: Path) -> None:
@@ -111,6 +113,12 @@ class DataDirLock:
         except (OSError, ValueError):
             return ""
         return f" (pid {pid})" if pid.isdigit() else ""
+
+    def __enter__(self) -> DataDirLock:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
 
     def release(self) -> None:
         """Let go of the lock (the lock file stays: deleting it would race another instance)."""

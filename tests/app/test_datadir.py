@@ -21,6 +21,7 @@ from readtick.app.datadir import (
     readtick_files,
     reset_data_dir,
 )
+from readtick.app.persistence import DataDirLock
 from readtick.core import ErrorCode, ReceiptError
 
 
@@ -130,14 +131,35 @@ def test_module_names_its_files(tmp_path):
     assert isinstance(default_data_dir(), Path)
 
 
-def test_the_readme_example_runs(tmp_path):
+def _run_readme_example(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """The "Where data lives" example, run with the data directory pointed into tmp_path."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Where data lives", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S).group(1)
-    code += "alice.cache.close()\nengine.close()\nprint(data)\n"
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "HOME": str(tmp_path), "APPDATA": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_the_readme_example_runs(tmp_path):
+    result = _run_readme_example(tmp_path)
     assert result.returncode == 0, result.stderr
-    data = Path(result.stdout.strip())
-    assert data.is_relative_to(tmp_path) and (data / "engine.sqlite3").is_file()
+    data = default_data_dir_under(tmp_path)
+    assert (data / "engine.sqlite3").is_file() and (data / "readtick.lock").is_file()
+    assert "alice" in result.stdout
+
+
+def test_the_readme_example_keeps_out_of_a_directory_a_running_readtick_holds(tmp_path):
+    data = default_data_dir_under(tmp_path)
+    data.mkdir(parents=True)
+    lock = DataDirLock(data)  # what a running readtick window holds
+    try:
+        result = _run_readme_example(tmp_path)
+    finally:
+        lock.release()
+    assert result.returncode != 0
+    assert "DataDirBusy" in result.stderr and "in use by another readtick" in result.stderr
+    assert not (data / "engine.sqlite3").exists()
+
+
+def default_data_dir_under(home: Path) -> Path:
+    return home / "readtick" if sys.platform != "darwin" else home / "Library/Application Support/readtick"
