@@ -4,8 +4,9 @@ for a group. Colours are stable per id, so a user looks the same in every panel 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPixmap
+from PySide6.QtWidgets import QWidget
 from readtick.ui.theme import ui_font
 
 _COLORS = ("#e5484d", "#2f7de1", "#12a594", "#ab4aba", "#f76b15", "#3e63dd", "#978365", "#d6409f")
@@ -39,3 +40,31 @@ def avatar_pixmap(name: str, size: int, *, group: bool = False, device_pixel_rat
 
 def avatar_icon(name: str, size: int = 18, *, group: bool = False) -> QIcon:
     return QIcon(avatar_pixmap(name, size, group=group, device_pixel_ratio=2.0))
+
+
+class AvatarWidget(QWidget):
+    """A user's avatar, drawn at the pixel ratio of whatever it is painted on (a screen at scale
+    2, an image), so it stays crisp; the pixmap is made again only when that ratio changes."""
+
+    def __init__(self, name: str, size: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._name = name
+        self._size = size
+        self._pixmap: QPixmap | None = None
+        self.setFixedSize(size, size)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self._size, self._size)
+
+    def pixmap_ratio(self) -> float:
+        """The device pixel ratio of the pixmap last drawn (0 before the first paint)."""
+        return self._pixmap.devicePixelRatio() if self._pixmap is not None else 0.0
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self)
+        # the device transform carries the target's scale also when rendered into an image
+        ratio = max(1.0, painter.device().devicePixelRatioF(), abs(painter.deviceTransform().m11()))
+        if self._pixmap is None or self._pixmap.devicePixelRatio() != ratio:
+            self._pixmap = avatar_pixmap(self._name, self._size, device_pixel_ratio=ratio)
+        painter.drawPixmap(0, 0, self._pixmap)
+        painter.end()

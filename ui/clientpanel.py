@@ -13,7 +13,16 @@ effect reaches the feed through the cache too.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 from readtick.core.enums import ConnectionState, ConversationType, MessageDirection
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import Message
@@ -24,9 +33,11 @@ from readtick.ui.composer import Composer
 from readtick.ui.conversationfeed import ConversationFeed
 from readtick.ui.conversationpicker import Conversation, ConversationPicker
 from readtick.ui.eventlog import EventLog
+from readtick.ui.eventlogbox import EventLogBox
 from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
 from readtick.ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
 from readtick.ui.messageview import MessageView
+from readtick.ui.panelgrid import MIN_PANEL_SIZE
 from readtick.ui.panelheader import PanelHeader
 
 #: Messages shown when a conversation opens; older ones come page by page on scrolling up.
@@ -34,17 +45,24 @@ INITIAL_WINDOW = 50
 HISTORY_PAGE = 30
 #: Newest messages whose receipt statuses a refresh asks the engine for (the SDK's page limit).
 REFRESH_COUNT = 100
+#: Below this height the event log starts folded, so the messages keep the room.
+LOG_OPEN_HEIGHT = 640
 
 
 class ClientPanel(QFrame):
     """The panel of one client, object name ``client:<user_id>``.
 
+    The event log folds into its title (``EventLogBox``): folded while the panel is shorter than
+    ``LOG_OPEN_HEIGHT``, until the user opens or folds it.
+
     Signals:
         statusShown(str, str): a message was put on the status line (severity, text);
             severity is "error" or "info".
+        newCountChanged(int): the picker's "(n new)" counts now add up to this.
     """
 
     statusShown = Signal(str, str)
+    newCountChanged = Signal(int)
 
     def __init__(
         self, bridge: ClientBridge, peers: list[str] | None = None, parent: QWidget | None = None
@@ -56,7 +74,7 @@ class ClientPanel(QFrame):
         self.setObjectName(f"client:{bridge.user_id}")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setMinimumWidth(340)
+        self.setMinimumSize(MIN_PANEL_SIZE)
 
         self._header = PanelHeader(bridge.user_id, online=bridge.online, latency=bridge.latency)
         self._picker = ConversationPicker(self._group_size)
@@ -93,23 +111,17 @@ class ClientPanel(QFrame):
         chat_layout.addWidget(self._composer)
         chat_layout.addLayout(status_row)
 
-        log_box = QWidget()
-        log_layout = QVBoxLayout(log_box)
-        log_layout.setContentsMargins(10, 6, 10, 10)
-        log_layout.setSpacing(4)
-        log_title = QLabel("EVENT LOG · handler callbacks")
-        log_title.setObjectName("sectionLabel")
-        log_layout.addWidget(log_title)
-        log_layout.addWidget(self._log)
+        self._log_box = EventLogBox(self._log)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setObjectName("panelSplitter")
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(chat)
-        splitter.addWidget(log_box)
+        splitter.addWidget(self._log_box)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([520, 170])
+        self._splitter = splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -120,6 +132,7 @@ class ClientPanel(QFrame):
         self._header.onlineToggled.connect(self._on_online_toggled)
         self._header.latencyChanged.connect(self._on_latency_changed)
         self._picker.conversationChanged.connect(self._on_conversation_changed)
+        self._picker.newCountChanged.connect(self.newCountChanged)
         self._feed.readRequested.connect(self._read)
         self._feed.conversationReadRequested.connect(self._read_conversation)
         self._feed.memberListRequested.connect(self._open_member_list)
@@ -178,6 +191,19 @@ class ClientPanel(QFrame):
 
     def focus_composer(self) -> None:
         self._composer.focus()
+
+    def event_log_open(self) -> bool:
+        return self._log_box.is_open()
+
+    def set_event_log_open(self, open_: bool) -> None:
+        """Open or fold the event log (the user's choice: the panel's height no longer decides)."""
+        self._log_box.set_open(open_)
+        if open_:
+            self._splitter.setSizes([max(1, self.height() - 200), 170])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._log_box.fit_height(self.height(), LOG_OPEN_HEIGHT)
 
     def show_status(self, text: str, severity: str = "info") -> None:
         self._status.setText(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QItemSelection, QModelIndex, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from readtick.core.messages import Message
@@ -21,6 +22,9 @@ from readtick.ui.messageview import MessageView
 
 #: Rows kept while following the newest messages; older ones are dropped and paged back in.
 MAX_WINDOW = 3000
+
+#: Narrower than this, the read buttons say it in fewer words ("Mark read", "Read all").
+COMPACT_BELOW = 400
 
 GROUP_READ_TOOLTIP = (
     "Conversation read is for one-to-one chats only (the SDK refuses it in groups). "
@@ -162,9 +166,18 @@ class ConversationFeed(QWidget):
             tip = f"Send read receipts for {len(readable)} message{'s' if len(readable) != 1 else ''}."
         self._mark_read.setEnabled(enabled)
         self._mark_read.setToolTip(tip)
+        compact = self.width() < COMPACT_BELOW
         self._mark_read.setText(
-            f"Mark {len(readable)} read" if enabled and len(readable) > 1 else "Mark selected read"
+            f"Mark {len(readable)} read"
+            if enabled and len(readable) > 1
+            else ("Mark read" if compact else "Mark selected read")
         )
+        self._mark_conversation.setText("Read all" if compact else "Mark conversation read")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        if (self.width() < COMPACT_BELOW) != (self._mark_conversation.text() == "Read all"):
+            self.refresh_actions()
 
     def _selected_messages(self) -> list[Message]:
         rows = sorted(index.row() for index in self._view.selectionModel().selectedRows())

@@ -27,9 +27,11 @@ class ConversationPicker(QComboBox):
     Signals:
         conversationChanged(object): the conversation to show changed, to an
             ``(id, ConversationType)`` tuple, or to None when there is none to show.
+        newCountChanged(int): the "(n new)" counts of all conversations now add up to this.
     """
 
     conversationChanged = Signal(object)
+    newCountChanged = Signal(int)
 
     def __init__(self, group_size: Callable[[str], int], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,12 +87,18 @@ class ConversationPicker(QComboBox):
         if self.current() != conversation:
             self._unread[conversation] = (self._unread.get(conversation) or 0) + count
             self._update_text(self._find(*conversation))
+            self.newCountChanged.emit(self.new_count())
+
+    def new_count(self) -> int:
+        """Messages that arrived in conversations while they were not shown, all together."""
+        return sum(self._unread.values())
 
     def _on_index_changed(self, *_: object) -> None:
         current = self.current()
         if current is not None and self._unread.get(current):
             self._unread[current] = 0
             self._update_text(self.currentIndex())
+            self.newCountChanged.emit(self.new_count())
         self.conversationChanged.emit(current)
 
     def _conversation_at(self, index: int) -> Conversation | None:

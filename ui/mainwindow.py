@@ -1,5 +1,11 @@
-"""The main window: one ``ClientPanel`` per client, side by side in a splitter (2 to 8), with a
-toolbar to add and remove clients, switch theme and (on a virtual clock) advance time.
+"""The main window: one ``ClientPanel`` per client (2 to 8) in a grid that fits the screen
+(``PanelArea``), with a toolbar to add and remove clients, switch theme and (on a virtual clock)
+advance time.
+
+The window never opens larger than the screen's available geometry (``available_geometry``, by
+default the screen's, can be given for tests); one row of panels opens at their preferred width,
+more rows take the screen. Adding a panel grows the window at most to the screen's edge and never
+moves it; removing one leaves the size alone and the grid re-flows.
 
 The window is the composition root of the UI: it creates one ``ClientBridge`` per client and is
 the only widget that touches the engine (to log new clients in). Clients added from the toolbar
@@ -12,18 +18,16 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QResizeEvent, QShowEvent
+from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
     QMainWindow,
     QMenu,
     QSizePolicy,
-    QSplitter,
     QToolBar,
     QToolButton,
-    QVBoxLayout,
     QWidget,
 )
 from readtick.core import Client, ReceiptEngine, ReceiptError, VirtualClock
@@ -32,6 +36,7 @@ from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
 from readtick.ui.displaytime import clock_text
+from readtick.ui.panelgrid import PREFERRED_PANEL_WIDTH, SPACING, PanelArea, grid_shape
 from readtick.ui.theme import apply_theme, current_theme
 from readtick.ui.timecontrol import TimeControl
 
@@ -41,7 +46,11 @@ TOOLBAR_HINTS = (
     "Click the ticks of a group message for who read it",
     "Click group ticks: who read it",
 )
-PANEL_WIDTH = 460
+#: Room kept for the window's frame (title bar) and, before it is shown, for toolbar + status bar.
+FRAME_ALLOWANCE = QSize(16, 40)
+CHROME_HEIGHT = 80
+#: A window with one row of panels opens this tall (if the screen has it).
+PREFERRED_HEIGHT = 860
 
 JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
 """``join_policy(engine, user_id, panel_user_ids)`` puts a client added from the toolbar, just logged
@@ -70,6 +79,7 @@ class MainWindow(QMainWindow):
         make_client: Callable[[str], Client] | None = None,
         join_policy: JoinPolicy | None = None,
         client_names: Sequence[str] = (),
+        available_geometry: Callable[[], QRect] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -82,17 +92,10 @@ class MainWindow(QMainWindow):
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
         self._shown = False
+        self._available_geometry = available_geometry
 
-        self._splitter = QSplitter(Qt.Orientation.Horizontal)
-        self._splitter.setObjectName("clientSplitter")
-        self._splitter.setChildrenCollapsible(False)
-        self._splitter.setHandleWidth(10)
-        area = QWidget()
-        area.setObjectName("panelsArea")
-        layout = QVBoxLayout(area)
-        layout.setContentsMargins(10, 10, 10, 10)
-        layout.addWidget(self._splitter)
-        self.setCentralWidget(area)
+        self.panel_area = PanelArea()
+        self.setCentralWidget(self.panel_area)
         self._build_toolbar()
         self._clock_label = QLabel()
         self.statusBar().addPermanentWidget(self._clock_label)
@@ -107,13 +110,14 @@ class MainWindow(QMainWindow):
         for client in clients:
             self.add_client(client)
         self._pending_peers = []
-        self._fit_size()
+        self._fit_size(first=True)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         if not self._shown:
-            # A chat window starts in its first composer, not in the first toolbar control.
             self._shown = True
+            self._keep_frame_on_screen()
+            # A chat window starts in its first composer, not in the first toolbar control.
             if self._panels:
                 next(iter(self._panels.values())).focus_composer()
 
@@ -227,9 +231,12 @@ class MainWindow(QMainWindow):
         panel.statusShown.connect(
             lambda severity, text, uid=client.user_id: self._on_panel_status(uid, severity, text)
         )
+        panel.newCountChanged.connect(
+            lambda count, uid=client.user_id: self.panel_area.overview.set_new_count(uid, count)
+        )
         self._panels[client.user_id] = panel
         self._clients[client.user_id] = client
-        self._splitter.addWidget(panel)
+        self._show_panels()
         self._refresh_peers()
         self._update_toolbar()
         self.clientsChanged.emit()
@@ -242,12 +249,56 @@ class MainWindow(QMainWindow):
         users = list(dict.fromkeys([*self._panels, *self._pending_peers]))
         for panel in self._panels.values():
             panel.set_peers(users)
-        sizes = [PANEL_WIDTH] * len(self._panels)
-        self._splitter.setSizes(sizes)
 
-    def _fit_size(self) -> None:
-        width = 20 + len(self._panels) * PANEL_WIDTH + (len(self._panels) - 1) * 10
-        self.resize(min(max(width, 960), 3840), 860)
+    def _show_panels(self) -> None:
+        self.panel_area.set_panels(list(self._panels.values()), list(self._panels))
+
+    def available_geometry(self) -> QRect:
+        """The screen space the window may take (the screen's minus task bars and docks)."""
+        if self._available_geometry is not None:
+            return self._available_geometry()
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen.availableGeometry()
+
+    def _keep_frame_on_screen(self) -> None:
+        """Once the real frame is known: shrink and move the window so all of it is on screen."""
+        available = self.available_geometry()
+        frame = self.frameGeometry()
+        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
+        if frame.width() > available.width() or frame.height() > available.height():
+            width = min(self.width(), available.width() - extra_w)
+            self.resize(width, min(self.height(), available.height() - extra_h))
+            frame = self.frameGeometry()
+        x = min(max(frame.left(), available.left()), available.right() + 1 - frame.width())
+        y = min(max(frame.top(), available.top()), available.bottom() + 1 - frame.height())
+        if (x, y) != (frame.left(), frame.top()):
+            self.move(x, y)
+
+    def _fit_size(self, *, first: bool = False) -> None:
+        """Open at a size that fits the screen; later (a panel added) grow at most to its edge."""
+        available = self.available_geometry()
+        most_w = available.width() - FRAME_ALLOWANCE.width()
+        most_h = available.height() - FRAME_ALLOWANCE.height()
+        count = len(self._panels)
+        _, rows, fits = grid_shape(count, most_w - 2 * SPACING, most_h - CHROME_HEIGHT)
+        if rows == 1 and fits:
+            wanted = 2 * SPACING + count * PREFERRED_PANEL_WIDTH + (count - 1) * SPACING
+            width, height = min(max(wanted, 960), most_w), min(PREFERRED_HEIGHT, most_h)
+        else:
+            width, height = most_w, most_h
+        if first:
+            self.resize(width, height)
+            self.move(
+                available.left() + (available.width() - width - FRAME_ALLOWANCE.width()) // 2,
+                available.top() + (available.height() - height - FRAME_ALLOWANCE.height()) // 2,
+            )
+            return
+        room_w = available.right() + 1 - max(self.x(), available.left()) - FRAME_ALLOWANCE.width()
+        room_h = available.bottom() + 1 - max(self.y(), available.top()) - FRAME_ALLOWANCE.height()
+        self.resize(
+            max(self.width(), min(width, room_w)),
+            max(self.height(), min(height, room_h)),
+        )
 
     def _on_panel_status(self, user_id: str, severity: str, text: str) -> None:
         if severity == "error":
@@ -311,6 +362,7 @@ class MainWindow(QMainWindow):
         if panel is None or client is None:
             return
         panel.bridge.detach()
+        self._show_panels()
         panel.hide()
         panel.setParent(None)
         panel.deleteLater()

@@ -5,13 +5,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
-from readtick.ui.avatar import avatar_pixmap
+from readtick.ui.avatar import AvatarWidget
 from readtick.ui.theme import current_theme
 from readtick.ui.toggleswitch import ToggleSwitch
 
 #: The latency box's range, in seconds.
 MAX_LATENCY = 30.0
+#: Narrower than this, the header leaves out the labels beside the switch and the latency box.
+COMPACT_BELOW = 400
 
 
 class PanelHeader(QWidget):
@@ -32,9 +35,8 @@ class PanelHeader(QWidget):
         self.setObjectName("panelHeader")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._link = (online, latency)
-        avatar = QLabel()
-        avatar.setPixmap(avatar_pixmap(user_id, 34, device_pixel_ratio=2.0))
-        avatar.setFixedSize(34, 34)
+        avatar = AvatarWidget(user_id, 34)
+        avatar.setObjectName("avatar")
         name = QLabel(user_id)
         name.setObjectName("userName")
         self._subtitle = QLabel()
@@ -53,6 +55,7 @@ class PanelHeader(QWidget):
         self._online.toggled.connect(self.onlineToggled)
         online_label = QLabel("online")
         online_label.setObjectName("latencyLabel")
+        self._labels = (online_label,)
 
         self._latency = QDoubleSpinBox()
         self._latency.setObjectName("latencySpin")
@@ -70,6 +73,7 @@ class PanelHeader(QWidget):
         self._latency.valueChanged.connect(self.latencyChanged)
         latency_label = QLabel("latency")
         latency_label.setObjectName("latencyLabel")
+        self._labels += (latency_label,)
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
@@ -82,6 +86,12 @@ class PanelHeader(QWidget):
         layout.addWidget(latency_label)
         layout.addWidget(self._latency)
         self.show_link(online, latency)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # A narrow panel drops the words "online" and "latency": the controls keep their tooltips.
+        super().resizeEvent(event)
+        for label in self._labels:
+            label.setVisible(self.width() >= COMPACT_BELOW)
 
     def show_link(self, online: bool, latency: float) -> None:
         """Show the client's link: the switch follows it (without reporting a toggle) and the
