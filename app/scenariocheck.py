@@ -29,6 +29,8 @@ from readtick.app.scenariomodel import (
 from readtick.app.scenariosteps import StepChecker
 from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
 
+MAX_MEMBERS_WITHOUT_PANEL = 1000
+
 
 @functools.cache
 def known_zones() -> frozenset[str]:
@@ -46,7 +48,7 @@ class _Checker(StepChecker):
 
     TOP_KEYS = ("title", "description", "start", "timezone", "theme", "engine", "users", "groups", "steps")
     ENGINE_KEYS = ("delivered_status", "receipt_lifetime")
-    USER_KEYS = ("id", "latency", "online")
+    USER_KEYS = ("id", "latency", "online", "panel")
     GROUP_KEYS = ("id", "members")
 
     # ---- sections
@@ -68,6 +70,7 @@ class _Checker(StepChecker):
         engine = self._engine(data.get("engine", {}))
         self._users(data.get("users"))
         self._groups(data.get("groups", []))
+        groups = tuple(self.groups.values())  # as created; join/leave steps change self.groups
         steps = self.steps(data.get("steps"))
         if self.problems:
             raise ScenarioError(self.problems)
@@ -78,7 +81,7 @@ class _Checker(StepChecker):
             start=start,
             engine=engine,
             users=tuple(self.users.values()),
-            groups=tuple(self.groups.values()),
+            groups=groups,
             steps=tuple(steps),
             theme=theme,
             timezone=timezone,
@@ -153,8 +156,12 @@ class _Checker(StepChecker):
         if not isinstance(entries, list):
             self.problem(top, "users", f"must be a list of [[users]] tables, got {type_name(entries)}")
             return
-        if not MIN_CLIENTS <= len(entries) <= MAX_CLIENTS:
-            self.problem(top, "users", f"has {len(entries)} users; the window shows {wanted}")
+        # users with ``panel = false`` (a recorded demo's bots) do not count toward the window's 2-8
+        panels = sum(1 for e in entries if not (isinstance(e, dict) and e.get("panel") is False))
+        if not MIN_CLIENTS <= panels <= MAX_CLIENTS:
+            self.problem(top, "users", f"has {panels} users with a panel; the window shows {wanted}")
+        if len(entries) - panels > MAX_MEMBERS_WITHOUT_PANEL:
+            self.problem(top, "users", f"at most {MAX_MEMBERS_WITHOUT_PANEL} users with panel = false")
         for where, entry in self.tables(entries, "users", self.USER_KEYS):
             user_id = self.ident(entry, "id", where, "user id")
             latency = 0.0
@@ -162,12 +169,13 @@ class _Checker(StepChecker):
                 seconds = self.duration(entry["latency"], where, "latency", positive=False)
                 latency = seconds if seconds is not None else 0.0
             online = self.boolean(entry, "online", where, True)
+            panel = self.boolean(entry, "panel", where, True)
             if user_id is None:
                 continue
             if user_id in self.users:
                 self.problem(where, "id", f"user {user_id!r} is declared twice")
                 continue
-            self.users[user_id] = UserSpec(user_id, latency, online is not False)
+            self.users[user_id] = UserSpec(user_id, latency, online is not False, panel is not False)
 
     def _groups(self, entries: object) -> None:
         if not isinstance(entries, list):

@@ -43,11 +43,13 @@ def format_duration(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class UserSpec:
-    """A simulated client: ``latency`` seconds of engine clock on its link, ``online`` at start."""
+    """A simulated client: ``latency`` seconds of engine clock on its link, ``online`` at start;
+    ``panel`` False: a member without a panel in the window (it acts only when a step says so)."""
 
     id: str
     latency: float = 0.0
     online: bool = True
+    panel: bool = True
 
 
 @dataclass(frozen=True)
@@ -180,7 +182,43 @@ class Expect:
         return f"expect {self.message} {self.status.name} for {self.as_seen_by}{counts}"
 
 
-Action = Send | Read | ReadConversation | SetOnline | AdvanceTime | Wait | Screenshot | Expect
+@dataclass(frozen=True)
+class SetLatency:
+    """``who``'s link delays what the engine sends it by ``seconds`` from now on."""
+
+    kind: ClassVar[str] = "latency"
+    who: str
+    seconds: float
+
+    def describe(self) -> str:
+        return f"{self.who}'s latency becomes {format_duration(self.seconds)}"
+
+
+@dataclass(frozen=True)
+class ChangeMembers:
+    """``who`` joins (``join`` True) or leaves ``group``; it counts for messages sent after."""
+
+    kind: ClassVar[str] = "join"
+    group: str
+    who: str
+    join: bool
+
+    def describe(self) -> str:
+        return f"{self.who} {'joins' if self.join else 'leaves'} group {self.group}"
+
+
+Action = (
+    Send
+    | Read
+    | ReadConversation
+    | SetOnline
+    | AdvanceTime
+    | Wait
+    | Screenshot
+    | Expect
+    | SetLatency
+    | ChangeMembers
+)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,14 @@ from enum import Enum
 
 from readtick.app.scenario import (
     AdvanceTime,
+    ChangeMembers,
     Expect,
     Read,
     ReadConversation,
     Scenario,
     Screenshot,
     Send,
+    SetLatency,
     SetOnline,
     Step,
     Wait,
@@ -120,6 +122,10 @@ class ScenarioWorld:
             world.clients[user.id] = client
         await engine.drain()
         return world
+
+    def panel_clients(self, scenario: Scenario) -> list[Client]:
+        """The clients that get a panel (users without ``panel = false``), in file order."""
+        return [self.clients[user.id] for user in scenario.users if user.panel]
 
     def close(self) -> None:
         self.engine.close()
@@ -281,6 +287,16 @@ class ScenarioPlayer:
             )
         elif isinstance(action, SetOnline):
             self._client(action.who).set_online(action.online)
+        elif isinstance(action, SetLatency):
+            self._client(action.who).set_latency(action.seconds)
+        elif isinstance(action, ChangeMembers):
+            change = (
+                self.world.engine.add_group_members if action.join else self.world.engine.remove_group_members
+            )
+            try:
+                change(action.group, [action.who])
+            except ReceiptError as error:
+                self._fail(step, "step", f"{action.describe()}: {error}")
         elif isinstance(action, AdvanceTime):
             self.world.clock.advance(action.seconds)
         elif isinstance(action, Wait):

@@ -13,12 +13,14 @@ from typing import Any, NamedTuple
 from readtick.app.scenariofields import LAST_CLOCK, MAX_WAIT, FieldReader, shown, suggest, type_name
 from readtick.app.scenariomodel import (
     AdvanceTime,
+    ChangeMembers,
     Expect,
     GroupSpec,
     Read,
     ReadConversation,
     Screenshot,
     Send,
+    SetLatency,
     SetOnline,
     Step,
     UserSpec,
@@ -56,6 +58,9 @@ class StepChecker(FieldReader):
         "wait",
         "screenshot",
         "expect",
+        "latency",
+        "join",
+        "leave",
     )
     STEP_KEYS = (*ACTIONS, "note")
     FIELDS = {
@@ -63,6 +68,9 @@ class StepChecker(FieldReader):
         "read": ("who", "messages"),
         "read_conversation": ("who", "with"),
         "expect": ("message", "as_seen_by", "status", "read", "unread"),
+        "latency": ("who", "seconds"),
+        "join": ("group", "who"),
+        "leave": ("group", "who"),
     }
 
     def __init__(self, source: str) -> None:
@@ -347,3 +355,37 @@ class StepChecker(FieldReader):
         if status is None:
             return None
         return Expect(table["message"], seer, status, counts["read"], counts["unread"])
+
+    def _step_latency(self, where: str, number: int, value: object) -> SetLatency | None:
+        table = self._fields(where, "latency", value)
+        if table is None:
+            return None
+        who = self.user(table, "who", where)
+        if "seconds" not in table:
+            self.problem(where, "seconds", "is missing")
+            return None
+        seconds = self.duration(table["seconds"], where, "seconds", positive=False)
+        return SetLatency(who, seconds) if who is not None and seconds is not None else None
+
+    def _step_join(self, where: str, number: int, value: object, join: bool = True) -> ChangeMembers | None:
+        table = self._fields(where, "join" if join else "leave", value)
+        if table is None:
+            return None
+        who = self.user(table, "who", where)
+        group = self.string(table, "group", where)
+        if group is not None and group not in self.groups:
+            self.problem(where, "group", f"unknown group {shown(group)}{suggest(group, list(self.groups))}")
+            return None
+        if who is None or group is None:
+            return None
+        members = self.groups[group].members
+        if (who in members) == join:
+            self.problem(where, "who", f"{who!r} is {'already' if join else 'not'} a member of {group!r}")
+            return None
+        # Membership changes for the steps after this one (sends, reads and expects check it).
+        changed = (*members, who) if join else tuple(m for m in members if m != who)
+        self.groups[group] = GroupSpec(group, changed)
+        return ChangeMembers(group, who, join)
+
+    def _step_leave(self, where: str, number: int, value: object) -> ChangeMembers | None:
+        return self._step_join(where, number, value, join=False)

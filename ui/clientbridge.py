@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import shiboken6
 from PySide6.QtCore import QObject, Signal
 from readtick.core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
+from readtick.core.errors import ReceiptError
 from readtick.core.handler import EventHandler
 from readtick.core.messages import Message, TextMessage
 from readtick.core.receipt import READ_LIMIT, without_receipt
@@ -104,6 +105,10 @@ class ClientBridge(QObject):
             counts) for one of its own messages: from its send, a receipt event, a conversation
             watermark (one info per message it covers) or a receipt query.
         linkChanged(): ``set_online`` or ``set_latency`` changed the simulated link.
+        messageSent(Message, bool): ``send_text`` sent this message (the sender's copy, also a
+            failed one) with a receipt asked for (True) or not.
+        messagesRead(list): ``read_messages`` marked these messages read (the engine took them).
+        conversationRead(str): ``read_conversation`` marked the conversation with this peer read.
     """
 
     eventFired = Signal(str, dict)
@@ -115,6 +120,9 @@ class ClientBridge(QObject):
     messageCached = Signal(object)
     receiptInfoCached = Signal(object)
     linkChanged = Signal()
+    messageSent = Signal(object, bool)
+    messagesRead = Signal(list)
+    conversationRead = Signal(str)
 
     def __init__(self, client: Client, engine: ReceiptEngine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -185,12 +193,18 @@ class ClientBridge(QObject):
         """Send ``text`` and return the sender's copy; a ``ReceiptError`` propagates (a send that
         failed after being accepted still left its FAILED copy in the cache, see
         ``messageCached``)."""
-        result = await self._client.send_message(
-            TextMessage(text),
-            conversation_id,
-            conversation_type,
-            MessageSendConfig(has_receipt=with_receipt),
-        )
+        try:
+            result = await self._client.send_message(
+                TextMessage(text),
+                conversation_id,
+                conversation_type,
+                MessageSendConfig(has_receipt=with_receipt),
+            )
+        except ReceiptError as error:
+            if error.failed_message is not None:
+                self.messageSent.emit(error.failed_message, with_receipt)
+            raise
+        self.messageSent.emit(result.message, with_receipt)
         return result.message
 
     async def refresh_receipts(
@@ -212,12 +226,17 @@ class ClientBridge(QObject):
         result = await self._client.send_message_receipts_read(
             list(messages), conversation_id, conversation_type
         )
-        return tuple(result.error_message_ids)
+        refused = tuple(result.error_message_ids)
+        read = [m for m in messages if m.message_id not in refused]
+        if read:
+            self.messagesRead.emit(read)
+        return refused
 
     async def read_conversation(self, conversation_id: str, conversation_type: ConversationType) -> int:
         """Mark the whole conversation read; returns how many received messages of it are now
         DONE in the cache (read by this call or before)."""
         await self._client.send_conversation_message_receipt_read(conversation_id, conversation_type)
+        self.conversationRead.emit(conversation_id)
         return sum(
             1
             for m in self._client.cached_messages(conversation_id, conversation_type)

@@ -173,6 +173,18 @@ class MainWindow(QMainWindow):
             self.time_control = TimeControl(self._engine.clock)
             toolbar.addWidget(self.time_control)
 
+        toolbar.addSeparator()
+        # Shown by whoever records (the app): the window only offers the switch.
+        self.record_action = QAction("● Record", self)
+        self.record_action.setObjectName("recordAction")
+        self.record_action.setCheckable(True)
+        self.record_action.setToolTip("Record every action from now on as a scenario file to replay")
+        self.record_action.toggled.connect(
+            lambda on: self.record_action.setText("■ Stop and save" if on else "● Record")
+        )
+        self.record_action.setVisible(False)
+        toolbar.addAction(self.record_action)
+
         hint = _FittingLabel(TOOLBAR_HINTS)
         hint.setObjectName("toolbarHint")
         toolbar.addWidget(hint)
@@ -218,6 +230,10 @@ class MainWindow(QMainWindow):
 
     def user_ids(self) -> list[str]:
         return list(self._panels)
+
+    def client(self, user_id: str) -> Client:
+        """The client shown in the panel of ``user_id``."""
+        return self._clients[user_id]
 
     def add_client(self, client: Client) -> ClientPanel:
         """Give an already logged-in client a panel."""
