@@ -59,10 +59,12 @@ class ClientPanel(QFrame):
         statusShown(str, str): a message was put on the status line (severity, text);
             severity is "error" or "info".
         newCountChanged(int): the picker's "(n new)" counts now add up to this.
+        messageSelected(int): the message with this id became the feed's current one.
     """
 
     statusShown = Signal(str, str)
     newCountChanged = Signal(int)
+    messageSelected = Signal(int)
 
     def __init__(
         self, bridge: ClientBridge, peers: list[str] | None = None, parent: QWidget | None = None
@@ -133,6 +135,7 @@ class ClientPanel(QFrame):
         self._header.latencyChanged.connect(self._on_latency_changed)
         self._picker.conversationChanged.connect(self._on_conversation_changed)
         self._picker.newCountChanged.connect(self.newCountChanged)
+        self._feed.view().selectionModel().currentChanged.connect(self._on_current_changed)
         self._feed.readRequested.connect(self._read)
         self._feed.conversationReadRequested.connect(self._read_conversation)
         self._feed.memberListRequested.connect(self._open_member_list)
@@ -188,6 +191,21 @@ class ClientPanel(QFrame):
         wanted = [(p, ConversationType.PEER) for p in peers if p != self.user_id]
         wanted += [(g, ConversationType.GROUP) for g in self._bridge.group_ids()]
         self._picker.offer(wanted)
+
+    def select_message(self, message_id: int) -> bool:
+        """Make this message current in the feed, if it is shown; False if it is not."""
+        index = self.model().index_of(message_id)
+        if not index.isValid():
+            return False
+        self.view().setCurrentIndex(index)
+        self.view().scrollTo(index)
+        return True
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        if current.isValid():
+            message_id = self.model().message_at(current.row()).message_id
+            if message_id:
+                self.messageSelected.emit(message_id)
 
     def focus_composer(self) -> None:
         self._composer.focus()

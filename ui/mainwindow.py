@@ -36,9 +36,11 @@ from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
 from readtick.ui.displaytime import clock_text
-from readtick.ui.panelgrid import PREFERRED_PANEL_WIDTH, SPACING, PanelArea, grid_shape
+from readtick.ui.panelgrid import PanelArea
 from readtick.ui.theme import apply_theme, current_theme
 from readtick.ui.timecontrol import TimeControl
+from readtick.ui.timelinelink import TimelineLink
+from readtick.ui.windowfit import fit_window, keep_frame_on_screen
 
 #: The toolbar's hint, longest first: it shows the longest that fits in the space left.
 TOOLBAR_HINTS = (
@@ -46,11 +48,6 @@ TOOLBAR_HINTS = (
     "Click the ticks of a group message for who read it",
     "Click group ticks: who read it",
 )
-#: Room kept for the window's frame (title bar) and, before it is shown, for toolbar + status bar.
-FRAME_ALLOWANCE = QSize(16, 40)
-CHROME_HEIGHT = 80
-#: A window with one row of panels opens this tall (if the screen has it).
-PREFERRED_HEIGHT = 860
 
 JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
 """``join_policy(engine, user_id, panel_user_ids)`` puts a client added from the toolbar, just logged
@@ -96,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self.panel_area = PanelArea()
         self.setCentralWidget(self.panel_area)
+        self.timeline = TimelineLink(self, engine)
         self._build_toolbar()
         self._clock_label = QLabel()
         self.statusBar().addPermanentWidget(self._clock_label)
@@ -174,6 +172,7 @@ class MainWindow(QMainWindow):
             toolbar.addWidget(self.time_control)
 
         toolbar.addSeparator()
+        toolbar.addAction(self.timeline.action)
         # Shown by whoever records (the app): the window only offers the switch.
         self.record_action = QAction("● Record", self)
         self.record_action.setObjectName("recordAction")
@@ -252,6 +251,7 @@ class MainWindow(QMainWindow):
         )
         self._panels[client.user_id] = panel
         self._clients[client.user_id] = client
+        self.timeline.panel_added(panel, client)
         self._show_panels()
         self._refresh_peers()
         self._update_toolbar()
@@ -277,44 +277,10 @@ class MainWindow(QMainWindow):
         return screen.availableGeometry()
 
     def _keep_frame_on_screen(self) -> None:
-        """Once the real frame is known: shrink and move the window so all of it is on screen."""
-        available = self.available_geometry()
-        frame = self.frameGeometry()
-        extra_w, extra_h = frame.width() - self.width(), frame.height() - self.height()
-        if frame.width() > available.width() or frame.height() > available.height():
-            width = min(self.width(), available.width() - extra_w)
-            self.resize(width, min(self.height(), available.height() - extra_h))
-            frame = self.frameGeometry()
-        x = min(max(frame.left(), available.left()), available.right() + 1 - frame.width())
-        y = min(max(frame.top(), available.top()), available.bottom() + 1 - frame.height())
-        if (x, y) != (frame.left(), frame.top()):
-            self.move(x, y)
+        keep_frame_on_screen(self, self.available_geometry())
 
     def _fit_size(self, *, first: bool = False) -> None:
-        """Open at a size that fits the screen; later (a panel added) grow at most to its edge."""
-        available = self.available_geometry()
-        most_w = available.width() - FRAME_ALLOWANCE.width()
-        most_h = available.height() - FRAME_ALLOWANCE.height()
-        count = len(self._panels)
-        _, rows, fits = grid_shape(count, most_w - 2 * SPACING, most_h - CHROME_HEIGHT)
-        if rows == 1 and fits:
-            wanted = 2 * SPACING + count * PREFERRED_PANEL_WIDTH + (count - 1) * SPACING
-            width, height = min(max(wanted, 960), most_w), min(PREFERRED_HEIGHT, most_h)
-        else:
-            width, height = most_w, most_h
-        if first:
-            self.resize(width, height)
-            self.move(
-                available.left() + (available.width() - width - FRAME_ALLOWANCE.width()) // 2,
-                available.top() + (available.height() - height - FRAME_ALLOWANCE.height()) // 2,
-            )
-            return
-        room_w = available.right() + 1 - max(self.x(), available.left()) - FRAME_ALLOWANCE.width()
-        room_h = available.bottom() + 1 - max(self.y(), available.top()) - FRAME_ALLOWANCE.height()
-        self.resize(
-            max(self.width(), min(width, room_w)),
-            max(self.height(), min(height, room_h)),
-        )
+        fit_window(self, self.available_geometry(), len(self._panels), first=first)
 
     def _on_panel_status(self, user_id: str, severity: str, text: str) -> None:
         if severity == "error":
@@ -378,6 +344,7 @@ class MainWindow(QMainWindow):
         if panel is None or client is None:
             return
         panel.bridge.detach()
+        self.timeline.panel_removed(user_id)
         self._show_panels()
         panel.hide()
         panel.setParent(None)

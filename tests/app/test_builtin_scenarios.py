@@ -142,10 +142,13 @@ def test_headless_run_plays_a_scenario_with_the_real_window_and_writes_its_scree
     )
     assert done.returncode == 0, done.stderr
     names = load_scenario(BUILTINS["group_countdown"]).screenshots
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.png" for n in names)
+    timeline = ["timeline.png", "timeline.svg"]  # the busiest message's life across the clients
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"{n}.png" for n in names] + timeline)
     for name in names:
         width, height = png_size(out / f"{name}.png")
         assert width >= 4 * 400 and height >= 600  # the whole window: four panels side by side
+    svg = (out / "timeline.svg").read_text(encoding="utf-8")
+    assert "<svg" in svg and "alice → group team: Standup moved to 10:30" in svg
     assert "0 failed" in done.stdout and str(out.resolve()) in done.stdout
 
 
@@ -202,7 +205,8 @@ def test_no_display_falls_back_to_the_demo_scenario_headless(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "no display found" in done.stderr
     shots = sorted(p.name for p in (tmp_path / "screenshots").iterdir())
-    assert shots == sorted(f"{n}.png" for n in load_scenario(BUILTINS[DEFAULT_SCENARIO]).screenshots)
+    names = load_scenario(BUILTINS[DEFAULT_SCENARIO]).screenshots
+    assert shots == sorted([f"{n}.png" for n in names] + ["timeline.png", "timeline.svg"])
     assert str((tmp_path / "screenshots").resolve()) in done.stdout
 
 
