@@ -259,7 +259,9 @@ def test_reset_yes_starts_empty(tmp_path: Path) -> None:
     assert refused.returncode == EXIT_DATA_DIR and "pass --yes" in refused.stdout
     assert client_cache_path(data, "alice").exists()  # no terminal, no --yes: nothing deleted
 
-    result = run_app("--data-dir", str(data), "--reset", "--yes", "--exit-after-start", home=tmp_path)
+    result = run_app(
+        "--data-dir", str(data), "--reset", "--yes", "--empty", "--exit-after-start", home=tmp_path
+    )  # --empty: no sample conversation in the directory made anew
     assert result.returncode == 0, result.stderr
     assert "deleted" in result.stdout
     assert (data / "notes.txt").read_text() == "mine"  # not readtick's: kept
