@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow
 from readtick.core.client import Client
 from readtick.core.engine import ReceiptEngine
+from readtick.ui.alive import is_alive
 from readtick.ui.clientpanel import ClientPanel
 from readtick.ui.timelinemodel import TimelineModel
 from readtick.ui.timelineview import TimelineDock
@@ -33,7 +34,21 @@ class TimelineLink(QObject):
         self._panels: dict[str, ClientPanel] = {}
         self._unwatch: dict[str, Callable[[], None]] = {}
         self._syncing = False
+        self._window = window
         self.dock.messageSelected.connect(self._select_in_panels)
+        self.dock.visibilityChanged.connect(self._give_room)
+
+    def _give_room(self, visible: bool) -> None:
+        """Shown: as tall as its lanes need, up to half the window (the panels keep the rest)."""
+        if visible:
+            # after the dock's own layout pass, which would otherwise keep it at its minimum
+            QTimer.singleShot(0, self._resize_dock)
+
+    def _resize_dock(self) -> None:
+        if is_alive(self._window) and self.dock.isVisible():
+            wanted = self.dock.canvas.minimumHeight() + 70  # the picker and the margins
+            height = min(wanted, self._window.height() // 2)
+            self._window.resizeDocks([self.dock], [height], Qt.Orientation.Vertical)
 
     def panel_added(self, panel: ClientPanel, client: Client) -> None:
         self._panels[client.user_id] = panel

@@ -104,3 +104,25 @@ def test_the_model_keeps_the_newest_messages_only() -> None:
     model = asyncio.run(many())
     assert [m.text for m in model.messages()] == ["n7", "n8", "n9", "n10", "n11"]
     assert all(len(m.arrows) == 2 for m in model.messages())  # sent, delivered
+
+
+def test_an_expired_receipt_ends_with_one_expiry_arrow_to_the_sender() -> None:
+    async def expire():
+        clock = VirtualClock(start=T0)
+        engine = ReceiptEngine(clock=clock)
+        alice, bob = Client(engine, "alice"), Client(engine, "bob")
+        model = TimelineModel(clock.now)
+        for client in (alice, bob):
+            await client.login()
+            model.watch(client)
+        receipt = MessageSendConfig(has_receipt=True)
+        sent = await alice.send_message(TextMessage("anyone?"), "bob", ConversationType.PEER, receipt)
+        await engine.drain()
+        clock.advance(7 * 86400)
+        await engine.drain()
+        return model.arrows(sent.message.message_id)
+
+    arrows = asyncio.run(expire())
+    week = T0 + 7 * 86400
+    assert [a.kind for a in arrows] == [S, D, EventKind.EXPIRE]
+    assert arrows[-1] == Arrow(EventKind.EXPIRE, ENGINE, week, "alice", week, "alice", "expired")
