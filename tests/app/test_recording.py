@@ -13,16 +13,14 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDoubleSpinBox, QPushButton
 from readtick.app.membership import join_groups_of_first_panel
+from readtick.app.pytest_plugin import OFFSCREEN_QT_NOISE
 from readtick.app.recording import RecordingControl
 from readtick.app.scenario import load_scenario
 from readtick.app.scenarioplayer import play_instantly
 from readtick.core import Client, ConversationType
 from readtick.ui.toggleswitch import ToggleSwitch
 
-from tests.ui.conftest import QT_LOG_IGNORE, make_harness, qasync_loop, run  # noqa: F401 (fixtures)
-from tests.ui.test_clientpanel import click_marker, click_row, type_and_send
-
-pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+pytestmark = pytest.mark.qt_log_ignore(*OFFSCREEN_QT_NOISE)
 GROUP, PEER = ConversationType.GROUP, ConversationType.PEER
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,12 +38,12 @@ def click(h, user: str, name: str, kind=QPushButton) -> None:
 
 
 def test_a_session_recorded_by_clicks_replays_headless_with_every_expectation_met(
-    make_harness,  # noqa: F811 (fixture)
+    make_receipt_window,
     tmp_path: Path,
 ) -> None:
-    h = make_harness(
-        users=("alice", "bob"),
-        group_extra=("mia",),
+    h = make_receipt_window(
+        ["alice", "bob"],
+        {"team": ["alice", "bob", "mia"]},
         make_client=lambda engine, user_id: Client(engine, user_id),
         join_policy=join_groups_of_first_panel,
     )
@@ -58,17 +56,17 @@ def test_a_session_recorded_by_clicks_replays_headless_with_every_expectation_me
     h.window.record_action.trigger()
     assert control.recording
 
-    type_and_send(h, "alice", "Lunch at 12?")  # m1
+    h.send("alice", "Lunch at 12?")  # m1
     h.drain()
     pauses.now += 2.5
-    click_row(h, "bob", 0)
+    h.click_row("bob", 0)
     click(h, "bob", "markReadButton")  # bob reads m1
     h.qtbot.waitUntil(
         lambda: h.clients["alice"].cached_messages("bob", PEER)[0].receipt_status.name == "DONE"
     )
-    type_and_send(h, "alice", 'no receipt, "quoted" \\ text', receipt=False)  # m2
+    h.send("alice", 'no receipt, "quoted" \\ text', receipt=False)  # m2
     h.widget("bob", "latencySpin", QDoubleSpinBox).setValue(2.0)
-    type_and_send(h, "alice", "slow link", receipt=True)  # m3: reaches bob 2 s later
+    h.send("alice", "slow link", receipt=True)  # m3: reaches bob 2 s later
     h.drain()
     assert len(h.clients["bob"].cached_messages("alice", PEER)) == 2
     pauses.now += 4.0
@@ -80,7 +78,7 @@ def test_a_session_recorded_by_clicks_replays_headless_with_every_expectation_me
     )
 
     h.open("alice", "team", GROUP)
-    type_and_send(h, "alice", "Group hello")  # m4, read by the bot only
+    h.send("alice", "Group hello")  # m4, read by the bot only
     h.drain()
     mia = h.clients["mia"]
     h.run(mia.send_message_receipts_read(mia.cached_messages("team", GROUP), "team", GROUP))
@@ -88,15 +86,15 @@ def test_a_session_recorded_by_clicks_replays_headless_with_every_expectation_me
     h.qtbot.mouseClick(h.widget("bob", "onlineToggle", ToggleSwitch), Qt.MouseButton.LeftButton)
     assert not h.clients["bob"].online
     h.open("alice", "bob", PEER)
-    type_and_send(h, "alice", "while you were away")  # m5, waits for bob
+    h.send("alice", "while you were away")  # m5, waits for bob
 
     h.window.add_client_action.trigger()  # carol joins the team
     h.qtbot.waitUntil(lambda: "carol" in h.window.user_ids())
     h.open("alice", "team", GROUP)
-    type_and_send(h, "alice", "Welcome carol")  # m6
+    h.send("alice", "Welcome carol")  # m6
     h.drain()
     h.open("carol", "team", GROUP)
-    click_marker(h, "carol", 0)  # carol reads m6 by clicking its "tap to read"
+    h.click_receipt("carol", 0)  # carol reads m6 by clicking its "tap to read"
     h.qtbot.waitUntil(
         lambda: h.window.client("carol").cached_messages("team", GROUP)[0].receipt_status.name == "DONE"
     )

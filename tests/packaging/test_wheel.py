@@ -191,7 +191,7 @@ def test_installed_readtick_runs_from_elsewhere(installed: Installed) -> None:
 
     said = installed.ok("readtick", "--headless", "--scenario", "peer_read", "--out", "out/peer")
     assert "6 expectations, 0 failed" in said
-    _assert_pictures(out / "peer", {"peer_sent.png", "peer_read.png"})
+    _assert_pictures(out / "peer", {"peer_sent.png", "peer_read.png", "timeline.png"})
 
     said = installed.ok("readtick", "--screenshot", "out/window.png")  # a built-in scenario too
     assert said == "readtick: screenshot saved to out/window.png\n"
@@ -225,7 +225,7 @@ def test_a_scenario_file_outside_the_repository_plays(installed: Installed) -> N
     (installed.elsewhere / "lunch.toml").write_text(SCENARIO, encoding="utf-8")
     said = installed.ok("readtick", "--headless", "--scenario", "lunch.toml", "--out", "out/lunch")
     assert "1 expectations, 0 failed" in said or "1 expectation, 0 failed" in said, said
-    _assert_pictures(installed.elsewhere / "out" / "lunch", {"lunch_read.png"})
+    _assert_pictures(installed.elsewhere / "out" / "lunch", {"lunch_read.png", "timeline.png"})
 
     (installed.elsewhere / "wrong.toml").write_text(SCENARIO.replace('status = "DONE"', 'status = "EXPIRED"'))
     failed = installed.run("readtick", "--headless", "--scenario", "wrong.toml", "--out", "out/wrong")

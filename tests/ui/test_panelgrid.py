@@ -30,13 +30,13 @@ def test_the_grid_gives_each_panel_the_most_room_that_keeps_its_minimum(count, s
     assert grid_shape(count, *size) == shape
 
 
-def make_window(qtbot, run, users, screen: QRect) -> MainWindow:
+def make_window(qtbot, run_async, users, screen: QRect) -> MainWindow:
     engine = ReceiptEngine(clock=VirtualClock(start=0.0))
     engine.create_group("team", list(users))
     clients = []
     for user in users:
         client = Client(engine, user)
-        run(client.login())
+        run_async(client.login())
         clients.append(client)
     window = MainWindow(engine, clients, available_geometry=lambda: screen)
     qtbot.addWidget(window)
@@ -57,9 +57,9 @@ def composer_on_screen(window: MainWindow, panel: ClientPanel, screen: QRect) ->
     return seen.contains(box) and shown.contains(box) and screen.contains(box)
 
 
-def test_eight_clients_at_1366x768_fit_and_each_composer_is_one_click_away(qtbot, run) -> None:
+def test_eight_clients_at_1366x768_fit_and_each_composer_is_one_click_away(qtbot, run_async) -> None:
     screen = QRect(0, 0, 1366, 728)  # 1366x768 less a 40 px task bar
-    window = make_window(qtbot, run, NAMES, screen)
+    window = make_window(qtbot, run_async, NAMES, screen)
     frame = window.frameGeometry()
     assert screen.left() <= frame.left() and frame.right() <= screen.right()
     assert frame.height() <= screen.height()
@@ -74,22 +74,22 @@ def test_eight_clients_at_1366x768_fit_and_each_composer_is_one_click_away(qtbot
     assert jumped == ["erin", "frank", "grace", "heidi"]  # four at a time, the rest one click away
 
 
-def test_eight_clients_on_a_large_screen_are_all_visible_in_a_grid(qtbot, run) -> None:
+def test_eight_clients_on_a_large_screen_are_all_visible_in_a_grid(qtbot, run_async) -> None:
     screen = QRect(0, 0, 1920, 1040)
-    window = make_window(qtbot, run, NAMES, screen)
+    window = make_window(qtbot, run_async, NAMES, screen)
     assert window.panel_area.shape() == (4, 2, True)
     assert not window.panel_area.overview.isVisible()
     qtbot.waitUntil(lambda: all(composer_on_screen(window, panel, screen) for panel in window.panels()))
 
 
-def test_adding_clients_grows_the_window_up_to_the_screen_edge_and_never_moves_it(qtbot, run) -> None:
+def test_adding_clients_grows_the_window_up_to_the_screen_edge_and_never_moves_it(qtbot, run_async) -> None:
     screen = QRect(0, 0, 1600, 960)
-    window = make_window(qtbot, run, NAMES[:2], screen)
+    window = make_window(qtbot, run_async, NAMES[:2], screen)
     position = window.pos()
     for expected in range(3, 9):
-        assert run(window.create_client(NAMES[expected - 1])) is not None
+        assert run_async(window.create_client(NAMES[expected - 1])) is not None
         assert window.pos() == position
         assert window.frameGeometry().right() <= screen.right()
     width = window.width()
-    run(window.remove_client("heidi"))
+    run_async(window.remove_client("heidi"))
     assert window.width() == width  # removing re-flows the grid; the window keeps its size

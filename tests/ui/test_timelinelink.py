@@ -7,23 +7,21 @@ from PySide6.QtCore import Qt
 from readtick.core import ConversationType
 from readtick.ui.timelinemodel import EventKind
 
-from tests.ui.test_clientpanel import click_row, type_and_send
-
 PEER = ConversationType.PEER
 
 
-def test_selection_follows_between_panels_and_timeline(make_harness) -> None:
-    h = make_harness()
+def test_selection_follows_between_panels_and_timeline(make_receipt_window) -> None:
+    h = make_receipt_window()
     timeline = h.window.timeline
     h.window.findChild(type(timeline.action), "timelineAction").trigger()
     assert timeline.dock.isVisible()
-    type_and_send(h, "alice", "first")
-    type_and_send(h, "alice", "second")
+    h.send("alice", "first")
+    h.send("alice", "second")
     h.drain()
     first, second = (m.message_id for m in h.clients["alice"].cached_messages("bob", PEER))
     assert timeline.dock.selected_id() == second  # follows the newest until one is picked
 
-    click_row(h, "bob", 0)
+    h.click_row("bob", 0)
     assert timeline.dock.selected_id() == first
 
     picker = timeline.dock._picker
@@ -33,14 +31,14 @@ def test_selection_follows_between_panels_and_timeline(make_harness) -> None:
         assert h.panel(user).model().message_at(view.currentIndex().row()).message_id == second
 
 
-def test_the_timeline_follows_live_events_of_the_message_shown(make_harness) -> None:
-    h = make_harness()
+def test_the_timeline_follows_live_events_of_the_message_shown(make_receipt_window) -> None:
+    h = make_receipt_window()
     dock = h.window.timeline.dock
-    type_and_send(h, "alice", "read me")
+    h.send("alice", "read me")
     h.drain()
     [message_id] = [m.message_id for m in h.clients["alice"].cached_messages("bob", PEER)]
     assert [a.kind for a in dock.canvas.message().arrows] == [EventKind.SEND, EventKind.DELIVER]
-    click_row(h, "bob", 0)
+    h.click_row("bob", 0)
     h.qtbot.mouseClick(h.widget("bob", "markReadButton"), Qt.MouseButton.LeftButton)
     h.qtbot.waitUntil(lambda: len(dock.canvas.message().arrows) == 4)
     assert [a.kind for a in dock.canvas.message().arrows][2:] == [EventKind.READ, EventKind.RECEIPT]
