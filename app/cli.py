@@ -233,6 +233,11 @@ def _add_data_arguments(parser: argparse.ArgumentParser) -> None:
         help="delete readtick's files in the data directory first (asks on a terminal)",
     )
     parser.add_argument("--yes", "-y", action="store_true", help="with --reset: do not ask")
+    parser.add_argument(
+        "--empty",
+        action="store_true",
+        help="start a new data directory without the sample conversation it gets otherwise",
+    )
     # For tests and checks: exit once the window is up (saving a PNG of it if given a path); such
     # a window ends by itself, so it may run where nobody can see it.
     parser.add_argument("--exit-after-start", nargs="?", const=True, type=Path, help=argparse.SUPPRESS)

@@ -69,6 +69,7 @@ def demo_window(world: DemoWorld, persistence: Persistence | None = None) -> Mai
     the world; on a data directory, the panels and a virtual clock's time are saved as they
     change."""
     from readtick.app.membership import join_groups_of_first_panel
+    from readtick.app.recording import RecordingControl
     from readtick.ui.mainwindow import MainWindow
 
     window = MainWindow(
@@ -78,6 +79,9 @@ def demo_window(world: DemoWorld, persistence: Persistence | None = None) -> Mai
         join_policy=join_groups_of_first_panel,
         client_names=CLIENT_NAMES,
     )
+    for bot in world.bots:
+        window.timeline.watch_without_panel(bot)
+    RecordingControl(window, world.engine, world.bots)
     if persistence is not None:
         persistence.follow(window, world.engine.clock)
     return window
@@ -86,6 +90,7 @@ def demo_window(world: DemoWorld, persistence: Persistence | None = None) -> Mai
 async def _show(args: argparse.Namespace, app: QApplication, persistence: Persistence | None) -> int:
     from readtick.app.qtapp import report_slot_errors, save_window, window_closed
 
+    fresh = persistence is None or not persistence.store.user_ids()  # before the world registers users
     try:
         world = await build_demo_world(args, persistence)
     except PersistenceError as error:  # a client's cache file cannot be used
@@ -93,7 +98,15 @@ async def _show(args: argparse.Namespace, app: QApplication, persistence: Persis
         return EXIT_DATA_DIR
     app.aboutToQuit.connect(world.stop)  # however Qt is told to quit, the files get closed
     try:
+        if fresh and not args.empty:
+            from readtick.app.sampledata import add_sample_to_world
+
+            await add_sample_to_world(world)
         window = demo_window(world, persistence)
+        if fresh and not args.empty:
+            window.statusBar().showMessage(
+                "A sample conversation to start with (readtick --empty: none)", 15000
+            )
         report_slot_errors(window)
         window.show()
         log.info("window shown: panels %s", ", ".join(window.user_ids()))

@@ -12,6 +12,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from readtick.app.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK, SCREENSHOT_SCENARIO
 from readtick.app.qtapp import run_on_qt_loop, save_window, start_qt
@@ -19,7 +20,12 @@ from readtick.app.scenario import Scenario, Step
 from readtick.app.scenarioplayer import PlayResult, ScenarioPlayer, ScenarioWorld
 from readtick.app.scenariowindow import follow_step, load_named_scenario, scenario_window
 
+if TYPE_CHECKING:
+    from readtick.ui.mainwindow import MainWindow
+
 log = logging.getLogger(__name__)
+#: The screen offscreen pictures are laid out for (the offscreen platform's own is 800x600).
+PICTURE_SCREEN = (1920, 1080)
 
 
 def run_headless(name: str, out_dir: Path, theme: str = "light") -> int:
@@ -31,7 +37,8 @@ def run_headless(name: str, out_dir: Path, theme: str = "light") -> int:
         print(f"readtick: --out {out_dir} is a file, not a directory", file=sys.stderr)
         return EXIT_INVALID
     app = start_qt(scenario.theme or theme, offscreen=True)
-    result, written = run_on_qt_loop(app, play_offscreen(scenario, lambda shot: out_dir / f"{shot}.png"))
+    playing = play_offscreen(scenario, lambda shot: out_dir / f"{shot}.png", timeline_dir=out_dir)
+    result, written = run_on_qt_loop(app, playing)
     for line in result.failure_lines():
         print(line, file=sys.stderr)
     shots = ", ".join(p.name for p in written) or "none"
@@ -59,13 +66,16 @@ def run_screenshot(path: Path, theme: str = "light") -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-async def play_offscreen(scenario: Scenario, path_of: Callable[[str], Path]) -> tuple[PlayResult, list[Path]]:
+async def play_offscreen(
+    scenario: Scenario, path_of: Callable[[str], Path], timeline_dir: Path | None = None
+) -> tuple[PlayResult, list[Path]]:
     """Play ``scenario`` instantly in the real window; each screenshot step saves the window to
-    ``path_of(name)``. Returns the result and the pictures written."""
+    ``path_of(name)``; at the end, the busiest message's timeline goes to ``timeline_dir`` as
+    ``timeline.png`` and ``timeline.svg`` (if given). Returns the result and the files written."""
     written: list[Path] = []
     world = await ScenarioWorld.create(scenario)
     try:
-        window = scenario_window(world, scenario)
+        window = scenario_window(world, scenario, PICTURE_SCREEN)
         try:
             window.show()
             await asyncio.sleep(0)
@@ -80,6 +90,8 @@ async def play_offscreen(scenario: Scenario, path_of: Callable[[str], Path]) -> 
             player = ScenarioPlayer(scenario, world, screenshot=screenshot)
             player.step_finished.append(followed)
             result = await player.play()
+            if timeline_dir is not None:
+                written += _write_timeline(window, timeline_dir)
         finally:
             window.close()
             window.deleteLater()
@@ -87,6 +99,14 @@ async def play_offscreen(scenario: Scenario, path_of: Callable[[str], Path]) -> 
     finally:
         world.close()
     return result, written
+
+
+def _write_timeline(window: MainWindow, out_dir: Path) -> list[Path]:
+    from readtick.ui.theme import current_theme
+    from readtick.ui.timelineview import write_timeline
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return write_timeline(window.timeline.model, out_dir, current_theme())
 
 
 def run_gallery(out_dir: Path, theme: str = "light") -> int:

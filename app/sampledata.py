@@ -13,7 +13,7 @@ from readtick.core import Client, ConversationType, MessageSendConfig, ReceiptEn
 from readtick.core.messages import Message
 
 if TYPE_CHECKING:
-    from readtick.app.world import World
+    from readtick.app.world import DemoWorld
 
 #: The demo's group (``readtick.app.world.DEFAULT_GROUP``), named here so this module stays light.
 DEFAULT_GROUP = "team"
@@ -67,7 +67,7 @@ async def _read(
     await engine.drain()
 
 
-async def add_sample_to_world(world: World, group_id: str = DEFAULT_GROUP) -> list[Message]:
+async def add_sample_to_world(world: DemoWorld, group_id: str = DEFAULT_GROUP) -> list[Message]:
     """The sample history in the demo's world; its bots do not read it by themselves (else the
     group message would not stay half read for long)."""
     handler = world.bot_handler

@@ -34,16 +34,26 @@ def load_named_scenario(name: str) -> Scenario | None:
         return None
 
 
-def scenario_window(world: ScenarioWorld, scenario: Scenario) -> MainWindow:
-    """The window with one panel per scenario user, titled after the scenario, showing times in
-    the scenario's zone (not the machine's: pictures are the same everywhere)."""
+def scenario_window(
+    world: ScenarioWorld, scenario: Scenario, screen: tuple[int, int] | None = None
+) -> MainWindow:
+    """The window with one panel per scenario user (users with ``panel = false`` are on the
+    timeline's shared lane instead), titled after the scenario, showing times in the scenario's
+    zone (not the machine's: pictures are the same everywhere). ``screen`` (width, height) stands
+    in for the screen's available size (offscreen pictures: the same layout everywhere)."""
+    from PySide6.QtCore import QRect
+
     set_display_zone(scenario.zone)
     window = MainWindow(
         world.engine,
-        list(world.clients.values()),
+        world.panel_clients(scenario),
         join_policy=join_groups_of_first_panel,
         client_names=CLIENT_NAMES,
+        available_geometry=None if screen is None else (lambda: QRect(0, 0, *screen)),
     )
+    for user in scenario.users:
+        if not user.panel:
+            window.timeline.watch_without_panel(world.clients[user.id])
     window.setWindowTitle(f"readtick — {scenario.title}")
     return window
 
