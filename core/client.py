@@ -280,8 +280,7 @@ class Client:
             raise ReceiptError(
                 ErrorCode.CONVERSATION_DOES_NOT_EXIST, f"conversation {conversation_id!r} does not exist"
             )
-        cached = self.cache.conversation(conversation_id, ctype)
-        page = history_page(cached, conversation_id, next_message, count, reverse)
+        page = history_page(self.cache, conversation_id, ctype, next_message, count, reverse)
         if self.link.up:
             views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
             page = self._copies.refresh(page, views)

@@ -2,7 +2,11 @@
 
 The client answers ``query_history_message`` from here (also while offline), exactly as an SDK
 answers from its local database. ``LocalCache`` is the protocol; ``MemoryLocalCache`` keeps it
-in dictionaries, ``core.sqlitestore`` on disk.
+in dictionaries, ``core.sqlitecache`` on disk.
+
+History is read by page: ``messages_before`` / ``messages_after`` answer "the N messages next to
+message K" from an index in time proportional to N, never to the conversation's length, so a
+100,000-message conversation opens and scrolls as fast as a short one.
 """
 
 from __future__ import annotations
@@ -29,24 +33,32 @@ HISTORY_PAGE_MAX = 100
 
 
 def history_page(
-    cached: list[Message], conversation_id: str, next_message: Message | None, count: int, reverse: bool
+    cache: LocalCache,
+    conversation_id: str,
+    conversation_type: ConversationType,
+    next_message: Message | None,
+    count: int,
+    reverse: bool,
 ) -> list[Message]:
-    """One page of the ``cached`` messages of ``conversation_id`` (oldest first): the ``count``
-    before ``next_message`` (or the newest) if ``reverse``, else the ``count`` after it (or the oldest)."""
-    if next_message is None:
-        anchor = len(cached) if reverse else -1
-    else:
+    """One page of a conversation in ``cache``, oldest first: the ``count`` messages before
+    ``next_message`` (or the newest) if ``reverse``, else the ``count`` after it (or the oldest).
+    One page is read from the cache, never the whole conversation."""
+    anchor = None
+    if next_message is not None:
         if not isinstance(next_message, Message):
             raise invalid(f"next_message must be a Message, got {type(next_message).__name__}")
-        keys = [cache_key(m) for m in cached]
-        try:
-            anchor = keys.index(cache_key(next_message))
-        except ValueError:
+        anchor = cache_key(next_message)
+        held = cache.get(anchor)
+        if held is None or (held.conversation_id, held.conversation_type) != (
+            conversation_id,
+            conversation_type,
+        ):
             raise invalid(
                 f"next_message {next_message.message_id} is not in this client's history "
                 f"of {conversation_id!r}"
-            ) from None
-    return cached[max(0, anchor - count) : anchor] if reverse else cached[anchor + 1 : anchor + 1 + count]
+            )
+    read_page = cache.messages_before if reverse else cache.messages_after
+    return read_page(conversation_id, conversation_type, anchor, count)[::-1]  # pages come newest first
 
 
 class LocalCache(Protocol):
@@ -58,7 +70,22 @@ class LocalCache(Protocol):
     def get(self, key: CacheKey) -> Message | None: ...
 
     def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
-        """Every cached message of a conversation, oldest first."""
+        """Every cached message of a conversation, oldest first (costs the whole conversation:
+        views and history pages use ``messages_before`` / ``messages_after``)."""
+
+    def messages_before(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        """Up to ``count`` messages of the conversation that arrived before the one keyed
+        ``key`` (with None: the newest ones), newest first. A key this conversation does not
+        hold gives an empty list."""
+
+    def messages_after(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        """Up to ``count`` messages of the conversation that arrived after the one keyed ``key``
+        (with None: the oldest ones), newest first. A key this conversation does not hold gives
+        an empty list."""
 
     def conversations(self) -> list[ConversationRef]: ...
 
@@ -76,11 +103,13 @@ class LocalCache(Protocol):
 
 
 class MemoryLocalCache:
-    """``LocalCache`` in dictionaries."""
+    """``LocalCache`` in dictionaries: per conversation the keys in arrival order, and each key's
+    place in that list (a message keeps its place when replaced), so a page is one slice."""
 
     def __init__(self) -> None:
         self._messages: dict[CacheKey, Message] = {}
         self._order: dict[ConversationRef, list[CacheKey]] = {}
+        self._place: dict[CacheKey, int] = {}
         self._infos: dict[int, MessageReceiptInfo] = {}
         self._local_id = 0
 
@@ -88,7 +117,9 @@ class MemoryLocalCache:
         key = cache_key(message)
         if key not in self._messages:
             ref = (message.conversation_id, message.conversation_type)
-            self._order.setdefault(ref, []).append(key)
+            keys = self._order.setdefault(ref, [])
+            self._place[key] = len(keys)
+            keys.append(key)
         self._messages[key] = message
 
     def get(self, key: CacheKey) -> Message | None:
@@ -97,6 +128,29 @@ class MemoryLocalCache:
     def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
         keys = self._order.get((conversation_id, ConversationType(conversation_type)), [])
         return [self._messages[k] for k in keys]
+
+    def messages_before(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        keys = self._order.get((conversation_id, ConversationType(conversation_type)), [])
+        end = len(keys) if key is None else self._place_in(keys, key)
+        if end is None:
+            return []
+        return [self._messages[k] for k in reversed(keys[max(0, end - count) : end])]
+
+    def messages_after(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        keys = self._order.get((conversation_id, ConversationType(conversation_type)), [])
+        place = -1 if key is None else self._place_in(keys, key)
+        if place is None:
+            return []
+        return [self._messages[k] for k in reversed(keys[place + 1 : place + 1 + count])]
+
+    def _place_in(self, keys: list[CacheKey], key: CacheKey) -> int | None:
+        """Where ``key`` is in ``keys`` (one conversation's order), None if it is not there."""
+        place = self._place.get(key)
+        return place if place is not None and place < len(keys) and keys[place] == key else None
 
     def conversations(self) -> list[ConversationRef]:
         return list(self._order)

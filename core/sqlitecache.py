@@ -173,6 +173,44 @@ class SqliteLocalCache:
         )
         return [_message(r) for r in rows]
 
+    def messages_before(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        """Up to ``count`` messages before the one keyed ``key`` (the newest with None), newest
+        first: a keyset walk down ``messages_by_conversation``, never an OFFSET."""
+        return self._page("<", "DESC", conversation_id, conversation_type, key, count)
+
+    def messages_after(
+        self, conversation_id: str, conversation_type: ConversationType, key: CacheKey | None, count: int
+    ) -> list[Message]:
+        """Up to ``count`` messages after the one keyed ``key`` (the oldest with None), newest
+        first: a keyset walk up ``messages_by_conversation``."""
+        return self._page(">", "ASC", conversation_id, conversation_type, key, count)[::-1]
+
+    def _page(
+        self,
+        direction: str,
+        order: str,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        key: CacheKey | None,
+        count: int,
+    ) -> list[Message]:
+        ref: tuple[object, ...] = (conversation_id, int(conversation_type))
+        bound, arguments = "", ref
+        if key is not None:
+            # The anchor's arrival, looked up by primary key within this conversation only (an
+            # anchor it does not hold compares with NULL, which matches nothing).
+            bound = f"""AND arrival {direction} (SELECT arrival FROM messages
+                        WHERE cache_key = ? AND conversation_id = ? AND conversation_type = ?)"""
+            arguments = (*ref, key, *ref)
+        rows = self._conn.execute(
+            f"""SELECT {_FIELDS} FROM messages WHERE conversation_id = ? AND conversation_type = ?
+                {bound} ORDER BY arrival {order} LIMIT ?""",
+            (*arguments, count),
+        )
+        return [_message(r) for r in rows]
+
     def conversations(self) -> list[ConversationRef]:
         rows = self._conn.execute(
             """SELECT conversation_id, conversation_type FROM messages

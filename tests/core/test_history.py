@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 from readtick.core import ConversationType, ErrorCode, ReceiptError, ReceiptStatus
+from readtick.core.localcache import MemoryLocalCache
+from readtick.core.store import MemoryEngineStore
 from receipt_world import make_world
+from sqlite_worlds import store_world
 
 PEER = ConversationType.PEER
 
@@ -50,3 +53,43 @@ async def test_unknown_conversation():
     with pytest.raises(ReceiptError) as caught:
         await world["bob"].query_history_message("ghost", ConversationType.GROUP)
     assert caught.value.code is ErrorCode.CONVERSATION_DOES_NOT_EXIST
+
+
+class CountingCache(MemoryLocalCache):
+    """A memory cache that counts how often each way of reading a conversation is used."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: dict[str, int] = {"conversation": 0, "messages_before": 0, "messages_after": 0}
+
+    def conversation(self, conversation_id, conversation_type):
+        self.calls["conversation"] += 1
+        return super().conversation(conversation_id, conversation_type)
+
+    def messages_before(self, conversation_id, conversation_type, key, count):
+        self.calls["messages_before"] += 1
+        return super().messages_before(conversation_id, conversation_type, key, count)
+
+    def messages_after(self, conversation_id, conversation_type, key, count):
+        self.calls["messages_after"] += 1
+        return super().messages_after(conversation_id, conversation_type, key, count)
+
+
+async def test_a_history_page_reads_one_page_never_the_whole_conversation():
+    world = await store_world(MemoryEngineStore(), cache_factory=CountingCache)
+    bob = world["bob"]
+    cache = bob.cache
+    for i in range(40):
+        await world.send("alice", "bob", f"m{i}", receipt=False)
+    older = None
+    seen = []
+    while True:
+        page = await bob.query_history_message("alice", PEER, next_message=older, count=15)
+        if not page.message_list:
+            break
+        seen[0:0] = [m.message for m in page.message_list]
+        older = page.message_list[0]
+    assert seen == [f"m{i}" for i in range(40)]
+    forward = await bob.query_history_message("alice", PEER, next_message=older, count=5, reverse=False)
+    assert [m.message for m in forward.message_list] == ["m1", "m2", "m3", "m4", "m5"]
+    assert cache.calls == {"conversation": 0, "messages_before": 4, "messages_after": 1}

@@ -236,3 +236,63 @@ def test_a_cache_file_from_the_first_schema_is_migrated_and_keeps_its_messages(t
     old.put(replace(_message(1), direction=MessageDirection.RECEIVE))
     assert old.awaiting_read() == [1]
     old.close()
+
+
+def test_pages_by_key_newest_first(cache_factory):
+    cache = cache_factory()
+    for message_id in (5, 1, 2, 9, 3):  # arrival order, not id order, is the history's order
+        cache.put(_message(message_id))
+        cache.put(_message(100 + message_id, conversation="team"))
+    failed = replace(_message(0), local_message_id=4, sent_status=SentStatus.FAILED)
+    cache.put(failed)
+    cache.put(replace(_message(2), receipt_status=ReceiptStatus.DONE))  # keeps its place
+
+    def ids(page):
+        return [m.message_id or -m.local_message_id for m in page]
+
+    assert ids(cache.messages_before("bob", PEER, None, 3)) == [-4, 3, 9]
+    assert ids(cache.messages_before("bob", PEER, 9, 2)) == [2, 1]
+    assert ids(cache.messages_before("bob", PEER, 1, 10)) == [5]
+    assert cache.messages_before("bob", PEER, 5, 10) == []
+    assert ids(cache.messages_after("bob", PEER, None, 2)) == [1, 5]
+    assert ids(cache.messages_after("bob", PEER, 2, 10)) == [-4, 3, 9]
+    assert ids(cache.messages_after("bob", PEER, 3, 1)) == [-4]
+    assert cache.messages_after("bob", PEER, -4, 5) == []
+    assert cache.messages_before("bob", PEER, 1, 1)[0].receipt_status is ReceiptStatus.PROCESSING
+    assert cache.messages_after("bob", PEER, 1, 1)[0].receipt_status is ReceiptStatus.DONE
+    # an anchor the conversation does not hold gives nothing, never another conversation's page
+    assert cache.messages_before("bob", PEER, 103, 5) == []
+    assert cache.messages_after("bob", PEER, 77, 5) == []
+    assert cache.messages_before("bob", GROUP, None, 5) == []
+    cache.close()
+
+
+def _vm_steps_for_a_page(total: int) -> int:
+    """SQLite virtual-machine steps (in units of 100) to read a page of 30 from the middle of a
+    ``total``-message conversation: flat if the page is read from the index by key."""
+    cache = SqliteLocalCache(":memory:")
+    conn = cache._db.conn
+    conn.execute("BEGIN")
+    for message_id in range(1, total + 1):
+        cache.put(_message(message_id))
+        cache.put(_message(total + message_id, conversation="team"))
+    conn.execute("COMMIT")
+    steps = 0
+
+    def count() -> int:
+        nonlocal steps
+        steps += 1
+        return 0
+
+    conn.set_progress_handler(count, 100)
+    before = cache.messages_before("bob", PEER, total // 2, 30)
+    after = cache.messages_after("bob", PEER, total // 2, 30)
+    conn.set_progress_handler(None, 0)
+    assert len(before) == len(after) == 30
+    cache.close()
+    return steps
+
+
+def test_a_sqlite_page_does_not_walk_the_conversation():
+    small, large = _vm_steps_for_a_page(200), _vm_steps_for_a_page(20_000)
+    assert large <= small + 2, f"a page costs {small} steps at 200 messages but {large} at 20,000"
