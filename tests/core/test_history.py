@@ -55,28 +55,8 @@ async def test_unknown_conversation():
     assert caught.value.code is ErrorCode.CONVERSATION_DOES_NOT_EXIST
 
 
-class CountingCache(MemoryLocalCache):
-    """A memory cache that counts how often each way of reading a conversation is used."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.calls: dict[str, int] = {"conversation": 0, "messages_before": 0, "messages_after": 0}
-
-    def conversation(self, conversation_id, conversation_type):
-        self.calls["conversation"] += 1
-        return super().conversation(conversation_id, conversation_type)
-
-    def messages_before(self, conversation_id, conversation_type, key, count):
-        self.calls["messages_before"] += 1
-        return super().messages_before(conversation_id, conversation_type, key, count)
-
-    def messages_after(self, conversation_id, conversation_type, key, count):
-        self.calls["messages_after"] += 1
-        return super().messages_after(conversation_id, conversation_type, key, count)
-
-
-async def test_a_history_page_reads_one_page_never_the_whole_conversation():
-    world = await store_world(MemoryEngineStore(), cache_factory=CountingCache)
+async def test_a_history_page_reads_one_page_never_the_whole_conversation(counting_cache):
+    world = await store_world(MemoryEngineStore(), cache_factory=lambda: counting_cache(MemoryLocalCache()))
     bob = world["bob"]
     cache = bob.cache
     for i in range(40):
@@ -92,4 +72,4 @@ async def test_a_history_page_reads_one_page_never_the_whole_conversation():
     assert seen == [f"m{i}" for i in range(40)]
     forward = await bob.query_history_message("alice", PEER, next_message=older, count=5, reverse=False)
     assert [m.message for m in forward.message_list] == ["m1", "m2", "m3", "m4", "m5"]
-    assert cache.calls == {"conversation": 0, "messages_before": 4, "messages_after": 1}
+    assert cache.calls == {"messages_before": 4, "messages_after": 1}
