@@ -3,13 +3,16 @@ name in groups, the text, and a footer with the time and the receipt (ticks, "n 
 "read by all", or on incoming receipt messages the "awaiting your read" dot, "read", or the faded
 clock of an expired receipt).
 
-``layout`` computes every rectangle once, for ``sizeHint``, ``paint`` and hit-testing alike, so
-a click on the receipt marker lands where the marker was drawn. A row's height never depends on
-its receipt state: receipt changes repaint without re-layout (see ``MessageView``).
+``layout`` computes every rectangle, for ``sizeHint``, ``paint`` and hit-testing alike, so a click
+on the receipt marker lands where the marker was drawn. What painting a row needs (its layout, its
+text laid out in lines, its bubble outline) is computed once per row and kept until the row's
+width, text, status or counts change: a repaint re-uses it, and only rows that changed are laid
+out again. A row's height never depends on its receipt state.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -29,8 +32,8 @@ from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatu
 from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read
 from readtick.ui.avatar import user_color
-from readtick.ui.displaytime import clock_text
-from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole, row_key
+from readtick.ui.displaytime import clock_text, display_zone
+from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole
 from readtick.ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
 from readtick.ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
 
@@ -88,6 +91,22 @@ class BubbleLayout:
     time_text: str
 
 
+@dataclass
+class _RowPicture:
+    """One row's layout at the origin (its row rect at 0, 0), and what painting it needs, which
+    is made at its first paint (a row measured but never shown needs none of it)."""
+
+    geometry: BubbleLayout
+    height: int
+    text: QTextLayout | None = None
+    bubble: QPainterPath | None = None
+    shadow: QPainterPath | None = None
+
+
+#: Row pictures kept (least recently used dropped first): a few screens of every panel's window.
+PICTURE_CACHE_SIZE = 4096
+
+
 class MessageDelegate(QStyledItemDelegate):
     """The one delegate of the conversation view.
 
@@ -108,10 +127,10 @@ class MessageDelegate(QStyledItemDelegate):
         self._small_metrics = QFontMetricsF(self._small_font)
         self._name_metrics = QFontMetricsF(self._name_font)
         self._text_sizes: OrderedDict[tuple[str, float], tuple[float, float]] = OrderedDict()
-        # Row heights by (message key, width): a row's height never depends on its receipt, and a
-        # re-layout after an append asks every row again (see MessageView).
-        self._row_sizes: dict[tuple[int, int], QSize] = {}
-        self.size_hint_calls = 0  # counted for tests: receipt changes must not ask for sizes
+        self._pictures: OrderedDict[tuple[Message, int | None, int | None, float], _RowPicture] = (
+            OrderedDict()
+        )
+        self.size_hint_calls = 0  # counted for tests: an append or a receipt change measures one row
 
     # --- geometry -----------------------------------------------------------------------------
 
@@ -248,19 +267,32 @@ class MessageDelegate(QStyledItemDelegate):
             time_text=time_text,
         )
 
+    def _picture(
+        self, index: QModelIndex | QPersistentModelIndex, width: float, message: Message
+    ) -> _RowPicture:
+        """The row's cached picture at ``width``; made anew when its width, text, status or
+        counts differ from every kept one."""
+        read_count = index.data(ReadMemberCountRole)
+        unread_count = index.data(UnreadMemberCountRole)
+        # The message itself is in the key: a copy that differs in anything (its status, its
+        # text) is a different picture, and the old one ages out of the cache. So is the zone
+        # its time is shown in.
+        key = (message, read_count, unread_count, width, display_zone())
+        picture = self._pictures.get(key)
+        if picture is None:
+            geometry = self.layout(QRectF(0, 0, width, 0), index)
+            picture = _RowPicture(geometry, int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
+            self._pictures[key] = picture
+            if len(self._pictures) > PICTURE_CACHE_SIZE:
+                self._pictures.popitem(last=False)
+        else:
+            self._pictures.move_to_end(key)
+        return picture
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         self.size_hint_calls += 1
         width = self._available_width()
-        message: Message = index.data(MessageRole)
-        key = (row_key(message), int(width))
-        size = self._row_sizes.get(key)
-        if size is None:
-            geometry = self.layout(QRectF(0, 0, width, 0), index)
-            size = QSize(int(width), int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
-            if len(self._row_sizes) > 50_000:
-                self._row_sizes.clear()
-            self._row_sizes[key] = size
-        return size
+        return QSize(int(width), self._picture(index, width, index.data(MessageRole)).height)
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -268,19 +300,25 @@ class MessageDelegate(QStyledItemDelegate):
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
         theme = current_theme()
-        geometry = self.layout(QRectF(option.rect), index)
         message: Message = index.data(MessageRole)
+        picture = self._picture(index, float(option.rect.width()), message)
+        geometry = picture.geometry
+        if picture.text is None or picture.bubble is None or picture.shadow is None:
+            picture.text = self._text_layout(message.summary(), geometry.text.width() + 0.5)
+            picture.bubble = _bubble_path(geometry.bubble, geometry.outgoing)
+            picture.shadow = picture.bubble.translated(0, 1)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
+        # The picture is laid out at the origin; the row rect is whole pixels, so this moves it
+        # without changing how anything is rasterised.
+        painter.translate(option.rect.topLeft())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
 
         fill = theme.color("bubble_outgoing" if geometry.outgoing else "bubble_incoming")
         painter.setPen(Qt.PenStyle.NoPen)
-        # A faint shadow under the bubble, like the messengers people know.
-        shadow = QColor(0, 0, 0, 28 if theme.name == "light" else 60)
-        painter.fillPath(_bubble_path(geometry.bubble.translated(0, 1), geometry.outgoing), shadow)
-        painter.fillPath(_bubble_path(geometry.bubble, geometry.outgoing), fill)
+        painter.fillPath(picture.shadow, _shadow_color(theme))
+        painter.fillPath(picture.bubble, fill)
         if selected:
             ring = QPen(theme.color("bubble_selected_ring"), 2.0)
             painter.setPen(ring)
@@ -298,8 +336,7 @@ class MessageDelegate(QStyledItemDelegate):
             )
         painter.setFont(self._text_font)
         painter.setPen(text_color)
-        text_layout = self._text_layout(message.summary(), geometry.text.width() + 0.5)
-        text_layout.draw(painter, geometry.text.topLeft())
+        picture.text.draw(painter, geometry.text.topLeft())
 
         self._paint_footer(painter, geometry, message, theme)
         painter.restore()
@@ -350,6 +387,18 @@ class MessageDelegate(QStyledItemDelegate):
             self.receiptClicked.emit(QModelIndex(index))
             return True
         return super().editorEvent(event, model, option, index)
+
+
+@functools.cache
+def _shadow_color(theme: Theme) -> QColor:
+    """A faint shadow under the bubble, like the messengers people know: black at 11% (light) or
+    24% (dark) over the chat background, mixed once, so the fill is opaque (blending a
+    translucent fill with what is below costs more than the rest of the row's paint)."""
+    alpha = (28 if theme.name == "light" else 60) / 255
+    ground = theme.color("chat_background")
+    return QColor.fromRgbF(
+        ground.redF() * (1 - alpha), ground.greenF() * (1 - alpha), ground.blueF() * (1 - alpha)
+    )
 
 
 def _bubble_path(rect: QRectF, outgoing: bool) -> QPainterPath:

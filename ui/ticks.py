@@ -7,6 +7,9 @@ do not depend on which symbol fonts are installed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen
 from readtick.core.enums import ReceiptStatus
@@ -73,6 +76,12 @@ def has_mark(status: ReceiptStatus) -> bool:
     return status not in (ReceiptStatus.NONE, ReceiptStatus.UNKNOWN)
 
 
+@cache
+def _shared_path(make: Callable[[], QPainterPath]) -> QPainterPath:
+    """Each mark's path, built once: every row's repaint draws the same few shapes."""
+    return make()
+
+
 def paint_receipt_mark(painter: QPainter, rect: QRectF, status: ReceiptStatus, theme: Theme) -> None:
     """Paint the mark for an outgoing message's ``status``, centred in ``rect`` (the EXPIRED
     clock marks incoming messages too)."""
@@ -82,16 +91,16 @@ def paint_receipt_mark(painter: QPainter, rect: QRectF, status: ReceiptStatus, t
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.translate(rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2)
     if status == ReceiptStatus.FAILED:
-        painter.fillPath(failed_mark_path(), QBrush(theme.color("failed")))
+        painter.fillPath(_shared_path(failed_mark_path), QBrush(theme.color("failed")))
     elif status == ReceiptStatus.EXPIRED:
         painter.setOpacity(0.75)
-        _stroke(painter, clock_path(), theme.color("expired"), 1.3)
+        _stroke(painter, _shared_path(clock_path), theme.color("expired"), 1.3)
     elif status == ReceiptStatus.PROCESSING:
-        _stroke(painter, single_tick_path(), theme.color("tick_grey"))
+        _stroke(painter, _shared_path(single_tick_path), theme.color("tick_grey"))
     elif status == ReceiptStatus.DELIVERED:
-        _stroke(painter, double_tick_path(), theme.color("tick_grey"))
+        _stroke(painter, _shared_path(double_tick_path), theme.color("tick_grey"))
     elif status == ReceiptStatus.DONE:
-        _stroke(painter, double_tick_path(), theme.color("tick_blue"))
+        _stroke(painter, _shared_path(double_tick_path), theme.color("tick_blue"))
     painter.restore()
 
 
@@ -100,7 +109,7 @@ def paint_awaiting_read(painter: QPainter, rect: QRectF, theme: Theme) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.translate(rect.center().x() - MARK_SIZE.width() / 2, rect.center().y() - MARK_SIZE.height() / 2)
-    painter.fillPath(awaiting_read_path(), QBrush(theme.color("awaiting_read")))
+    painter.fillPath(_shared_path(awaiting_read_path), QBrush(theme.color("awaiting_read")))
     painter.restore()
 
 
