@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from readtick.core.enums import ConnectionState, ConversationType, MessageDirection, ReceiptStatus
 from readtick.core.errors import ReceiptError
 from readtick.core.handler import EventHandler
+from readtick.core.localcache import cache_key
 from readtick.core.messages import Message, TextMessage
 from readtick.core.receipt import READ_LIMIT, without_receipt
 from readtick.core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
@@ -172,8 +173,13 @@ class ClientBridge(QObject):
     def group_members(self, group_id: str) -> list[str]:
         return list(self._engine.group_members(group_id))
 
-    def cached_messages(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
-        return list(self._client.cached_messages(conversation_id, conversation_type))
+    def cached_before(
+        self, conversation_id: str, conversation_type: ConversationType, oldest: Message | None, count: int
+    ) -> list[Message]:
+        """The ``count`` messages the client's cache holds before ``oldest`` (the newest with
+        None), oldest first: one page read from the cache, no engine call."""
+        key = None if oldest is None else cache_key(oldest)
+        return self._client.cache.messages_before(conversation_id, conversation_type, key, count)[::-1]
 
     def cached_infos(self, messages: Sequence[Message]) -> list[MessageReceiptInfo]:
         """The last known receipt infos of this client's own receipt messages among ``messages``."""
@@ -266,5 +272,15 @@ class ClientBridge(QObject):
         that moved on: the only way a receiver learns that a receipt expired)."""
         result = await self._client.query_history_message(
             conversation_id, conversation_type, next_message=oldest, count=count, reverse=True
+        )
+        return list(result.message_list)
+
+    async def history_after(
+        self, conversation_id: str, conversation_type: ConversationType, newest: Message, count: int
+    ) -> list[Message]:
+        """The page of ``count`` messages after ``newest``, oldest first, refreshed like
+        ``history_before``."""
+        result = await self._client.query_history_message(
+            conversation_id, conversation_type, next_message=newest, count=count, reverse=False
         )
         return list(result.message_list)

@@ -34,15 +34,13 @@ from readtick.ui.conversationfeed import ConversationFeed
 from readtick.ui.conversationpicker import Conversation, ConversationPicker
 from readtick.ui.eventlog import EventLog
 from readtick.ui.eventlogbox import EventLogBox
+from readtick.ui.historypager import INITIAL_WINDOW, HistoryPager
 from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
 from readtick.ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
 from readtick.ui.messageview import MessageView
 from readtick.ui.panelgrid import MIN_PANEL_SIZE
 from readtick.ui.panelheader import PanelHeader
 
-#: Messages shown when a conversation opens; older ones come page by page on scrolling up.
-INITIAL_WINDOW = 50
-HISTORY_PAGE = 30
 #: Newest messages whose receipt statuses a refresh asks the engine for (the SDK's page limit).
 REFRESH_COUNT = 100
 #: Below this height the event log starts folded, so the messages keep the room.
@@ -71,7 +69,6 @@ class ClientPanel(QFrame):
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
-        self._loading_history = False
         self.member_page_size = DEFAULT_PAGE_SIZE
         self.setObjectName(f"client:{bridge.user_id}")
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -81,6 +78,7 @@ class ClientPanel(QFrame):
         self._header = PanelHeader(bridge.user_id, online=bridge.online, latency=bridge.latency)
         self._picker = ConversationPicker(self._group_size)
         self._feed = ConversationFeed()
+        self._history = HistoryPager(bridge, self._feed, self)
         self._composer = Composer()
         self._status = QLabel("")
         self._status.setObjectName("statusLine")
@@ -139,7 +137,7 @@ class ClientPanel(QFrame):
         self._feed.readRequested.connect(self._read)
         self._feed.conversationReadRequested.connect(self._read_conversation)
         self._feed.memberListRequested.connect(self._open_member_list)
-        self._feed.olderHistoryRequested.connect(self._load_older_history)
+        self._history.failed.connect(self.show_error)
         self._feed.statusMessage.connect(self.show_status)
         self._composer.sendRequested.connect(self._send)
         self._composer.sendRefused.connect(self._on_send_refused)
@@ -258,15 +256,7 @@ class ClientPanel(QFrame):
             self._composer.set_conversation(None)
             return
         conversation_id, conversation_type = current
-        cached = self._bridge.cached_messages(conversation_id, conversation_type)
-        window = cached[-INITIAL_WINDOW:]
-        self._feed.show_conversation(
-            conversation_id,
-            conversation_type,
-            window,
-            self._bridge.cached_infos(window),
-            has_older=len(cached) > len(window),
-        )
+        window = self._history.open(conversation_id, conversation_type)
         self._composer.set_conversation(conversation_id)
         if conversation_type == ConversationType.GROUP and self._bridge.online:
             self._refresh_group_counts(window, conversation_id)
@@ -344,8 +334,10 @@ class ClientPanel(QFrame):
         except ReceiptError as error:
             if error.failed_message is not None:
                 self._composer.clear()  # the client keeps it, as a failed message
+                self._history.show_newest()
             self.show_error("Not sent", error)
             return
+        self._history.show_newest()
         self._composer.clear()
         receipt = "with a read receipt" if with_receipt else "without a receipt"
         self.show_status(f"Sent #{message.message_id} to {conversation_id} {receipt}.")
@@ -383,24 +375,6 @@ class ClientPanel(QFrame):
             return
         self.show_status(f"Marked the conversation with {peer} read ({count} read in total).")
         self._feed.refresh_actions()
-
-    @alive_slot()
-    async def _load_older_history(self) -> None:
-        current = self._picker.current()
-        model = self.model()
-        if current is None or self._loading_history or not model.has_older() or model.rowCount() == 0:
-            return
-        self._loading_history = True
-        loading = self._bridge.history_before(*current, model.message_at(0), HISTORY_PAGE)
-        try:
-            page = await survive(self, loading)
-        except ReceiptError as error:
-            self._loading_history = False
-            self.show_error("Could not load older messages", error)
-            return
-        self._loading_history = False
-        if self._picker.current() == current:  # else the user switched conversations meanwhile
-            self._feed.add_older(page, last=len(page) < HISTORY_PAGE)
 
     @alive_slot()
     async def _refresh_newest(self, conversation_id: str, conversation_type: ConversationType) -> None:

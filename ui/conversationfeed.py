@@ -20,8 +20,9 @@ from readtick.core.results import MessageReceiptInfo
 from readtick.ui.messagemodel import MessageListModel
 from readtick.ui.messageview import MessageView
 
-#: Rows kept while following the newest messages; older ones are dropped and paged back in.
-MAX_WINDOW = 3000
+#: Most rows the model holds: what is on screen plus a few pages either way. Rows beyond are
+#: dropped at the end away from where the user reads, and paged back in (``HistoryPager``).
+WINDOW_ROWS = 300
 
 #: Narrower than this, the read buttons say it in fewer words ("Mark read", "Read all").
 COMPACT_BELOW = 400
@@ -41,7 +42,10 @@ class ConversationFeed(QWidget):
             this client's read, 1 to ``READ_LIMIT`` of them, all of the shown conversation.
         conversationReadRequested(str): mark the one-to-one conversation with this peer read.
         memberListRequested(QModelIndex): show who read the own group message at this index.
-        olderHistoryRequested(): the user scrolled to the top; load the page before the first row.
+        olderHistoryRequested(): the user is within a page of the first row; load the page
+            before it, if older messages are left out.
+        newerHistoryRequested(): the user is within a page of the last row; load the page after
+            it, if newer messages are left out.
         statusMessage(str, str): something to tell the user: the text and its severity
             ("info" or "error").
     """
@@ -50,6 +54,7 @@ class ConversationFeed(QWidget):
     conversationReadRequested = Signal(str)
     memberListRequested = Signal(QModelIndex)
     olderHistoryRequested = Signal()
+    newerHistoryRequested = Signal()
     statusMessage = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -61,6 +66,7 @@ class ConversationFeed(QWidget):
         self._view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self._view.receiptClicked.connect(self._on_receipt_clicked)
         self._view.olderHistoryRequested.connect(self.olderHistoryRequested)
+        self._view.newerHistoryRequested.connect(self.newerHistoryRequested)
 
         self._mark_read = QPushButton("Mark selected read")
         self._mark_read.setObjectName("markReadButton")
@@ -124,7 +130,7 @@ class ConversationFeed(QWidget):
                 self._view.scrollToBottom()  # this client's own new message: show it
                 following = True
             if following:
-                self._model.trim_oldest(MAX_WINDOW)
+                self._model.trim_oldest(WINDOW_ROWS)
         if self._view.selectionModel().hasSelection():
             self.refresh_actions()  # a selected message may have become (un)readable
 
@@ -132,11 +138,23 @@ class ConversationFeed(QWidget):
         """A receipt info of the client's cache changed: update its row's counts, if shown."""
         self._model.apply_infos([info])
 
-    def add_older(self, page: Sequence[Message], *, last: bool) -> None:
-        """Put a page of older history above the first row; ``last``: nothing older exists."""
-        if last:
-            self._model.set_has_older(False)
-        self._model.prepend_history(page)
+    def add_page(
+        self, page: Sequence[Message], infos: Iterable[MessageReceiptInfo], *, older: bool, last: bool
+    ) -> int:
+        """Put a page of history (oldest first, with its own messages' counts) above the first
+        row (``older``) or below the last, and trim the window's other end back to
+        ``WINDOW_ROWS``; ``last``: nothing exists beyond the page. Returns how many rows were new."""
+        if older:
+            if last:
+                self._model.set_has_older(False)
+            added = self._model.prepend_history(page, infos)
+            self._model.trim_newest(WINDOW_ROWS)
+        else:
+            if last:
+                self._model.set_has_newer(False)
+            added = self._model.append_history(page, infos)
+            self._model.trim_oldest(WINDOW_ROWS)
+        return added
 
     def awaits_own_read(self) -> bool:
         """Whether a received message shown still awaits this client's read receipt."""

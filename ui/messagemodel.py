@@ -1,6 +1,10 @@
 """The list model of one conversation as one client sees it: a window of the client's cached
 messages, oldest first, each with the receipt state and counts the client's cache holds.
 
+The window is a slice of the conversation (``HistoryWindow`` keeps it to a few hundred rows):
+older and newer messages outside it are left out (``has_older`` / ``has_newer``) and paged in
+with ``prepend_history`` / ``append_history`` while the other end is trimmed.
+
 The model mirrors the client's local cache: the panel feeds it every cache write its bridge
 reports (``upsert_message``, ``apply_infos``) and pages of history, and the model translates them
 into ``beginInsertRows``/``dataChanged``. It re-implements none of the client's receipt rules. A
@@ -82,6 +86,7 @@ class MessageListModel(QAbstractListModel):
         self._row_of: dict[int, int] = {}
         self._conversation: tuple[str, ConversationType] | None = None
         self._has_older = False
+        self._has_newer = False
 
     # --- Qt model interface -------------------------------------------------------------------
 
@@ -139,6 +144,15 @@ class MessageListModel(QAbstractListModel):
     def set_has_older(self, value: bool) -> None:
         self._has_older = value
 
+    def has_newer(self) -> bool:
+        """Whether newer messages than the last row are left out (the window was trimmed at its
+        newest end while the user read older history); cleared when a page forward comes back
+        short. New messages are then not inserted: paging forward brings them."""
+        return self._has_newer
+
+    def set_has_newer(self, value: bool) -> None:
+        self._has_newer = value
+
     def set_conversation(
         self,
         conversation_id: str,
@@ -148,14 +162,14 @@ class MessageListModel(QAbstractListModel):
         *,
         has_older: bool = False,
     ) -> None:
-        """Show another conversation, starting from ``messages`` (oldest first)."""
+        """Show another conversation, starting from its newest ``messages`` (oldest first)."""
         self.beginResetModel()
         self._conversation = (conversation_id, ConversationType(conversation_type))
-        self._rows = [_Row(m) for m in messages]
+        self._rows = self._rows_for(messages, infos)
         self._reindex()
         self._has_older = has_older
+        self._has_newer = False
         self.endResetModel()
-        self.apply_infos(infos)
 
     def clear(self) -> None:
         self.beginResetModel()
@@ -163,6 +177,7 @@ class MessageListModel(QAbstractListModel):
         self._rows = []
         self._row_of = {}
         self._has_older = False
+        self._has_newer = False
         self.endResetModel()
 
     def message_at(self, row: int) -> Message:
@@ -176,19 +191,23 @@ class MessageListModel(QAbstractListModel):
         row = self._row_of.get(message_id)
         return QModelIndex() if row is None else self.index(row, 0)
 
+    def contains(self, message: Message) -> bool:
+        """Whether a copy of ``message`` is shown."""
+        return row_key(message) in self._row_of
+
     def upsert_message(self, message: Message) -> bool:
         """Mirror one cache write: a message of the shown conversation that is new gets a row
         where its conversation sequence puts it (a failed send, which has none, goes last); a
         known one replaces its row. A change of receipt status only is a ``dataChanged`` of that
-        row with the ``RECEIPT_ROLES`` only. Ignored: other conversations, and messages older than
-        the window's first row while older history is left out (paging brings them). Returns
-        whether a row was inserted."""
+        row with the ``RECEIPT_ROLES`` only. Ignored: other conversations, and new messages outside
+        the window while history on that side is left out (paging brings them). Returns whether a
+        row was inserted."""
         if not self._belongs(message):
             return False
         if row_key(message) in self._row_of:
             self._replace(message)
             return False
-        if self._before_window(message):
+        if self._before_window(message) or self._after_window(message):
             return False
         position = self._position_for(message)
         self.beginInsertRows(QModelIndex(), position, position)
@@ -204,21 +223,19 @@ class MessageListModel(QAbstractListModel):
         """``upsert_message`` for each of ``messages``; returns how many rows were inserted."""
         return sum(self.upsert_message(message) for message in messages)
 
-    def prepend_history(self, messages: Sequence[Message]) -> int:
-        """Insert a page of older history (oldest first) before the first row. Returns how many
-        rows were new."""
-        fresh = [m for m in messages if self._belongs(m) and row_key(m) not in self._row_of]
-        if not fresh:
-            return 0
-        self.beginInsertRows(QModelIndex(), 0, len(fresh) - 1)
-        self._rows[0:0] = [_Row(m) for m in fresh]
-        self._reindex()
-        self.endInsertRows()
-        return len(fresh)
+    def prepend_history(self, messages: Sequence[Message], infos: Iterable[MessageReceiptInfo] = ()) -> int:
+        """Insert a page of older history (oldest first), with the counts ``infos`` hold for its
+        own messages, before the first row. Returns how many rows were new."""
+        return self._insert_page(0, messages, infos)
+
+    def append_history(self, messages: Sequence[Message], infos: Iterable[MessageReceiptInfo] = ()) -> int:
+        """Insert a page of newer history (oldest first) after the last row (the window is
+        sliding back towards the newest messages). Returns how many rows were new."""
+        return self._insert_page(len(self._rows), messages, infos)
 
     def trim_oldest(self, keep: int) -> int:
-        """Drop the oldest rows so at most ``keep`` remain (the long-conversation window);
-        dropped rows come back through history paging. Returns how many were dropped."""
+        """Drop the oldest rows so at most ``keep`` remain; they come back through history paging.
+        Returns how many were dropped."""
         excess = len(self._rows) - keep
         if excess <= 0:
             return 0
@@ -226,6 +243,20 @@ class MessageListModel(QAbstractListModel):
         del self._rows[:excess]
         self._reindex()
         self._has_older = True
+        self.endRemoveRows()
+        return excess
+
+    def trim_newest(self, keep: int) -> int:
+        """Drop the newest rows so at most ``keep`` remain (the user is reading older history);
+        new messages then wait for paging forward. Returns how many were dropped."""
+        excess = len(self._rows) - keep
+        if excess <= 0:
+            return 0
+        self.beginRemoveRows(QModelIndex(), keep, len(self._rows) - 1)
+        for row in self._rows[keep:]:
+            del self._row_of[row_key(row.message)]
+        del self._rows[keep:]
+        self._has_newer = True
         self.endRemoveRows()
         return excess
 
@@ -240,38 +271,52 @@ class MessageListModel(QAbstractListModel):
             row_index = self._row_of.get(info.message_id)
             if row_index is None:
                 continue
-            if self._update_row(
-                row_index, info.status, info.read_member_count, info.unread_member_count, info
-            ):
+            if self._merge(self._rows[row_index], info):
+                index = self.index(row_index, 0)
+                self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
                 changed.append(row_index)
         return changed
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _update_row(
-        self,
-        row_index: int,
-        status: ReceiptStatus,
-        read_count: int,
-        unread_count: int,
-        info: MessageReceiptInfo | None,
-    ) -> bool:
-        row = self._rows[row_index]
+    @staticmethod
+    def _merge(row: _Row, info: MessageReceiptInfo) -> bool:
+        """Take an info's status and counts into ``row``; returns whether anything changed."""
         message = row.message
-        old_status = message.receipt_status
+        old_status, status = message.receipt_status, info.status
         if _stale(old_status, status):
             return False
         counts_known = message.direction == MessageDirection.SEND
-        new_read = read_count if counts_known else row.read_count
-        new_unread = unread_count if counts_known else row.unread_count
+        new_read = info.read_member_count if counts_known else row.read_count
+        new_unread = info.unread_member_count if counts_known else row.unread_count
         if status == old_status and new_read == row.read_count and new_unread == row.unread_count:
             return False
         if status != old_status:
             row.message = dataclasses.replace(message, receipt_status=ReceiptStatus(status))
         row.read_count, row.unread_count = new_read, new_unread
-        index = self.index(row_index, 0)
-        self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
         return True
+
+    def _rows_for(self, messages: Iterable[Message], infos: Iterable[MessageReceiptInfo]) -> list[_Row]:
+        """Rows for ``messages`` with the counts of ``infos`` already in (no signal per row)."""
+        rows = [_Row(m) for m in messages]
+        by_id = {row.message.message_id: row for row in rows if row.message.message_id}
+        for info in infos:
+            row = by_id.get(info.message_id)
+            if row is not None and self._conversation_matches(info.conversation_id, info.conversation_type):
+                self._merge(row, info)
+        return rows
+
+    def _insert_page(
+        self, position: int, messages: Sequence[Message], infos: Iterable[MessageReceiptInfo]
+    ) -> int:
+        fresh = [m for m in messages if self._belongs(m) and row_key(m) not in self._row_of]
+        if not fresh:
+            return 0
+        self.beginInsertRows(QModelIndex(), position, position + len(fresh) - 1)
+        self._rows[position:position] = self._rows_for(fresh, infos)
+        self._reindex()
+        self.endInsertRows()
+        return len(fresh)
 
     def _replace(self, message: Message) -> None:
         row_index = self._row_of[row_key(message)]
@@ -293,6 +338,15 @@ class MessageListModel(QAbstractListModel):
             return False
         first = next((r.message.conversation_seq for r in self._rows if r.message.conversation_seq), None)
         return first is not None and message.conversation_seq < first
+
+    def _after_window(self, message: Message) -> bool:
+        """Whether ``message`` would go after the last row while newer history is not loaded."""
+        if not self._has_newer:
+            return False
+        last = next(
+            (r.message.conversation_seq for r in reversed(self._rows) if r.message.conversation_seq), None
+        )
+        return not message.conversation_seq or last is None or message.conversation_seq > last
 
     def _belongs(self, message: Message) -> bool:
         return self._conversation_matches(message.conversation_id, message.conversation_type)

@@ -20,10 +20,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QLineEdit,
-    QListView,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -88,7 +88,7 @@ class WindowDriver:
 
     def model(self, user_id: str) -> QAbstractItemModel:
         """The messages of the conversation ``user_id``'s panel shows."""
-        return self.widget(user_id, "messageView", QListView).model()
+        return self.widget(user_id, "messageView", QAbstractItemView).model()
 
     def rows(self, user_id: str) -> int:
         return self.model(user_id).rowCount()
@@ -190,7 +190,7 @@ class WindowDriver:
     ) -> None:
         """Click a message's row beside its bubble (a click on the receipt ticks acts on them),
         once the panel shows it."""
-        view = self.widget(user_id, "messageView", QListView)
+        view = self.widget(user_id, "messageView", QAbstractItemView)
         index = view.model().index(self.wait_for_message(user_id, message), 0)
         view.scrollTo(index)
         rect = view.visualRect(index)
@@ -201,7 +201,7 @@ class WindowDriver:
     def click_receipt(self, user_id: str, message: MessageRef) -> None:
         """Click a message's receipt ticks, once the panel shows it: reads it if it awaits this
         client's read, opens the member lists of an own group message. Waits for neither."""
-        view = self.widget(user_id, "messageView", QListView)
+        view = self.widget(user_id, "messageView", QAbstractItemView)
         row = self.wait_for_message(user_id, message)
         view.scrollTo(view.model().index(row, 0))
         self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.marker_point(row))

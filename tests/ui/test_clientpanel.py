@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListView, QPlainTextEdit, QPushButton
+from PySide6.QtWidgets import QAbstractItemView, QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QPushButton
 from readtick.core import (
     Client,
     ConversationType,
@@ -31,7 +31,7 @@ def test_object_names_and_picker(make_receipt_window) -> None:
     assert h.window.objectName() == "mainWindow"
     for name, kind in [
         ("conversationPicker", QComboBox),
-        ("messageView", QListView),
+        ("messageView", QAbstractItemView),
         ("composer", QLineEdit),
         ("receiptToggle", QCheckBox),
         ("sendButton", QPushButton),

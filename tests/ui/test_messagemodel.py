@@ -140,3 +140,37 @@ def test_trim_keeps_a_window_and_marks_older_history() -> None:
     assert model.index_of(107).row() == 0
     assert not model.index_of(101).isValid()
     assert model.rowCount(model.index(0, 0)) == 0 and model.rowCount(QModelIndex()) == 4
+
+
+def test_the_window_slides_both_ways_and_leaves_newer_messages_to_paging() -> None:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(s) for s in range(5, 11)], has_older=True)
+    assert model.prepend_history([message(3), message(4)]) == 2
+    assert model.trim_newest(5) == 3
+    assert [m.conversation_seq for m in model.messages()] == [3, 4, 5, 6, 7]
+    assert model.has_newer() and model.has_older()
+    # while the newest messages are left out, a new one is not shown: paging forward brings it
+    assert not model.upsert_message(message(11))
+    assert model.upsert_message(dataclasses.replace(message(5), receipt_status=ReceiptStatus.DONE)) is False
+    assert model.data(model.index(2, 0), ReceiptStatusRole) == ReceiptStatus.DONE
+    assert model.append_history([message(7), message(8), message(9)]) == 2
+    assert model.trim_oldest(4) == 3
+    assert [m.conversation_seq for m in model.messages()] == [6, 7, 8, 9]
+    assert model.contains(message(8)) and not model.contains(message(5))
+
+
+def test_paged_rows_come_with_their_counts() -> None:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(5)], has_older=True)
+    infos = [MessageReceiptInfo("team", GROUP, 103, ReceiptStatus.PROCESSING, 1, 2)]
+    model.prepend_history([message(3), message(4)], infos)
+    model.append_history([message(6)], [MessageReceiptInfo("team", GROUP, 106, ReceiptStatus.DONE, 3, 0)])
+    counts = [
+        (
+            model.data(model.index(r, 0), ReadMemberCountRole),
+            model.data(model.index(r, 0), UnreadMemberCountRole),
+        )
+        for r in range(4)
+    ]
+    assert counts == [(1, 2), (None, None), (None, None), (3, 0)]
+    assert model.data(model.index(3, 0), ReceiptStatusRole) == ReceiptStatus.DONE

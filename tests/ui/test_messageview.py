@@ -1,11 +1,16 @@
-"""The conversation view: receipt changes repaint without re-layout; new messages follow the
-bottom; scrolling to the top asks for older history."""
+"""The conversation view: it measures only rows that are new or changed (an append or a receipt
+change asks the delegate for one row's size, whatever the number of rows); new messages follow
+the bottom; paging history in or out keeps the message under the user's eyes in place; the next
+page is asked for before the user reaches an end."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import dataclasses
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QAbstractItemView
 from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
-from readtick.ui.messagemodel import MessageListModel
+from readtick.ui.messagemodel import MessageIdRole, MessageListModel
 from readtick.ui.messageview import MessageView
 
 PEER = ConversationType.PEER
@@ -13,7 +18,7 @@ PEER = ConversationType.PEER
 
 def message(seq: int) -> TextMessage:
     return TextMessage(
-        f"message number {seq} " + "with some words " * (seq % 4),
+        f"message number {seq} " + "with some more words " * (seq % 5),
         message_id=seq,
         conversation_id="bob",
         conversation_type=PEER,
@@ -24,9 +29,9 @@ def message(seq: int) -> TextMessage:
     )
 
 
-def make_view(qtbot, count: int) -> tuple[MessageView, MessageListModel]:
+def make_view(qtbot, count: int, *, first: int = 1) -> tuple[MessageView, MessageListModel]:
     model = MessageListModel()
-    model.set_conversation("bob", PEER, [message(s) for s in range(1, count + 1)])
+    model.set_conversation("bob", PEER, [message(s) for s in range(first, first + count)], has_older=True)
     view = MessageView()
     view.setModel(model)
     qtbot.addWidget(view)
@@ -45,23 +50,94 @@ def settle(qapp, delegate) -> None:
             qapp.processEvents()
 
 
-def test_receipt_change_does_not_relayout(qtbot, qapp) -> None:
+def test_receipt_change_measures_and_repaints_one_row(qtbot, qapp) -> None:
     view, model = make_view(qtbot, 2000)
     qtbot.waitUntil(lambda: view.is_at_bottom())
     delegate = view.delegate()
     settle(qapp, delegate)
-    before = delegate.size_hint_calls
+    before, relayouts = delegate.size_hint_calls, view.full_relayouts
     model.apply_infos([MessageReceiptInfo("bob", PEER, 1999, ReceiptStatus.DONE, 1, 0)])
-    qapp.processEvents()  # run any (wrongly) scheduled delayed layout; there must be none
-    # Repainting one row may ask for that row's size; re-laying out would ask all 2,000 rows.
-    assert delegate.size_hint_calls - before < 10
-    assert view.full_relayouts == 0
-    # The probe works: a change of another role does re-lay out.
-    index = model.index(1999, 0)
-    model.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
     qapp.processEvents()
-    qtbot.waitUntil(lambda: delegate.size_hint_calls > before + 1000)
-    assert view.full_relayouts == 1
+    assert delegate.size_hint_calls - before == 1
+    assert view.full_relayouts == relayouts
+
+
+def test_a_text_change_measures_that_row_and_moves_the_rows_below(qtbot, qapp) -> None:
+    view, model = make_view(qtbot, 2000)
+    settle(qapp, view.delegate())
+    view.scrollTo(model.index(1000, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    before, relayouts = view.delegate().size_hint_calls, view.full_relayouts
+    below = view.visualRect(model.index(1001, 0)).top()
+    longer = dataclasses.replace(message(1001), message="a much longer text " * 20)
+    assert not model.upsert_message(longer)  # replaces the row in place
+    qapp.processEvents()
+    assert view.delegate().size_hint_calls - before == 1
+    assert view.full_relayouts == relayouts
+    assert view.visualRect(model.index(1001, 0)).top() > below
+    assert view.visualRect(model.index(1000, 0)).top() == 0  # the row above did not move
+
+
+def test_an_append_to_3000_rows_measures_one_row_and_follows_it(qtbot, qapp) -> None:
+    view, model = make_view(qtbot, 3000)
+    qtbot.waitUntil(view.is_at_bottom)
+    settle(qapp, view.delegate())
+    before, relayouts = view.delegate().size_hint_calls, view.full_relayouts
+    model.add_messages([message(3001)])
+    qapp.processEvents()
+    assert view.delegate().size_hint_calls - before == 1
+    assert view.full_relayouts == relayouts
+    assert view.is_at_bottom()
+    assert view.viewport().rect().contains(view.visualRect(model.index(3000, 0)))
+
+
+def message_under(view: MessageView, point: QPoint) -> tuple[int, int]:
+    """The id of the message at a viewport point, and where its row starts."""
+    index = view.indexAt(point)
+    return index.data(MessageIdRole), view.visualRect(index).top()
+
+
+def test_a_prepended_page_leaves_the_message_under_the_same_pixel(qtbot, qapp) -> None:
+    view, model = make_view(qtbot, 300, first=301)
+    view.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+    qapp.processEvents()
+    point = QPoint(200, 210)
+    before = message_under(view, point)
+    model.prepend_history([message(s) for s in range(251, 301)])
+    qapp.processEvents()
+    assert message_under(view, point) == before
+    model.trim_newest(250)  # the newest rows go: nothing on screen moves
+    qapp.processEvents()
+    assert message_under(view, point) == before
+    model.trim_oldest(200)  # the oldest rows go: what is on screen moves up with them
+    qapp.processEvents()
+    assert message_under(view, point) == before
+
+
+def test_the_next_page_is_asked_for_within_a_page_of_an_end(qtbot, qapp) -> None:
+    view, model = make_view(qtbot, 200)
+    view.prefetch_rows = 30
+    bar = view.verticalScrollBar()
+    with qtbot.assertNotEmitted(view.olderHistoryRequested):
+        view.scrollTo(model.index(100, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+        qapp.processEvents()
+    with qtbot.waitSignal(view.olderHistoryRequested, timeout=1000):
+        view.scrollTo(model.index(29, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    assert bar.value() > 0  # asked for before reaching the top
+    with qtbot.waitSignal(view.newerHistoryRequested, timeout=1000):
+        view.scrollTo(model.index(170, 0), QAbstractItemView.ScrollHint.PositionAtBottom)
+    assert bar.value() < bar.maximum()
+
+
+def test_a_new_width_measures_every_row_again_and_keeps_the_bottom(qtbot, qapp) -> None:
+    view, model = make_view(qtbot, 100)
+    qtbot.waitUntil(view.is_at_bottom)
+    tall = view.visualRect(model.index(98, 0)).height()
+    relayouts = view.full_relayouts
+    view.resize(1000, 500)
+    qapp.processEvents()
+    assert view.full_relayouts > relayouts
+    assert view.visualRect(model.index(98, 0)).height() < tall  # fewer lines when wider
+    assert view.is_at_bottom()
 
 
 def test_new_message_scrolls_into_view_when_at_bottom(qtbot) -> None:
