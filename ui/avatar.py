@@ -4,6 +4,8 @@ for a group. Colours are stable per id, so a user looks the same in every panel 
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import QWidget
@@ -14,17 +16,25 @@ _COLORS = ("#e5484d", "#2f7de1", "#12a594", "#ab4aba", "#f76b15", "#3e63dd", "#9
 
 def user_color(user_id: str) -> QColor:
     """A stable colour per id (sum of code points: unlike ``hash``, the same in every run)."""
-    return QColor(_COLORS[sum(map(ord, user_id)) % len(_COLORS)])
+    return QColor(_COLORS[_color_index(user_id)])
+
+
+def _color_index(user_id: str) -> int:
+    return sum(map(ord, user_id)) % len(_COLORS)
 
 
 def avatar_pixmap(name: str, size: int, *, group: bool = False, device_pixel_ratio: float = 1.0) -> QPixmap:
+    return _draw(_initial(name, group), user_color(name), size, group, device_pixel_ratio)
+
+
+def _draw(initial: str, color: QColor, size: int, group: bool, device_pixel_ratio: float) -> QPixmap:
     pixmap = QPixmap(int(size * device_pixel_ratio), int(size * device_pixel_ratio))
     pixmap.setDevicePixelRatio(device_pixel_ratio)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(user_color(name))
+    painter.setBrush(color)
     rect = QRectF(0, 0, size, size)
     if group:
         painter.drawRoundedRect(rect, size * 0.28, size * 0.28)
@@ -33,13 +43,24 @@ def avatar_pixmap(name: str, size: int, *, group: bool = False, device_pixel_rat
     font = ui_font(max(8, int(size * 0.48)), bold=True)
     painter.setFont(font)
     painter.setPen(QColor("#ffffff"))
-    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), "#" if group else (name[:1].upper() or "?"))
+    painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), initial)
     painter.end()
     return pixmap
 
 
 def avatar_icon(name: str, size: int = 18, *, group: bool = False) -> QIcon:
-    return QIcon(avatar_pixmap(name, size, group=group, device_pixel_ratio=2.0))
+    """The avatar as an icon; names that look the same (initial, colour) share one: a list of
+    10,000 members draws a few dozen images, not one per row."""
+    return _icon(_initial(name, group), _color_index(name), size, group)
+
+
+def _initial(name: str, group: bool) -> str:
+    return "#" if group else (name[:1].upper() or "?")
+
+
+@functools.lru_cache(maxsize=1024)
+def _icon(initial: str, color: int, size: int, group: bool) -> QIcon:
+    return QIcon(_draw(initial, QColor(_COLORS[color]), size, group, 2.0))
 
 
 class AvatarWidget(QWidget):

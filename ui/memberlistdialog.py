@@ -1,13 +1,15 @@
 """The read / unread member lists of one of the user's own group messages, side by side, each
-paged through the SDK's member-list calls ("Load more" while the last page said there is more).
-While open, a new receipt info for the message (someone read it) reloads the first page of each.
+paged through the SDK's member-list calls, 100 members a page (the SDK's most): the next page is
+loaded when the user scrolls within a page of the list's end, or with "Load more". Rows share
+their avatar images (``avatar_icon``), so a 10,000-member list costs no image per row. While open,
+a new receipt info for the message (someone read it) reloads the first page of each.
 
 The dialog is non-modal (``show()``): ``exec()`` would block inside a coroutine on the qasync loop.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -22,17 +24,24 @@ from PySide6.QtWidgets import (
 )
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import Message
+from readtick.core.receipt import MEMBER_PAGE_MAX
 from readtick.core.results import MessageReceiptInfo
 from readtick.ui.alive import alive_slot, survive
 from readtick.ui.avatar import avatar_icon
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.messagedelegate import format_time
 
-DEFAULT_PAGE_SIZE = 10
+DEFAULT_PAGE_SIZE = MEMBER_PAGE_MAX
 
 
 class _MemberColumn(QWidget):
-    """One paged list: a title with the count loaded so far, the list and its "Load more"."""
+    """One paged list: a title with the count loaded so far, the list and its "Load more".
+
+    Signals:
+        endNear(): the user scrolled within a page of the list's end.
+    """
+
+    endNear = Signal()
 
     def __init__(self, title: str, kind: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +51,7 @@ class _MemberColumn(QWidget):
         self.list = QListWidget()
         self.list.setObjectName(f"{kind}MemberList")
         self.list.setUniformItemSizes(True)
+        self.list.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.more = QPushButton("Load more")
         self.more.setObjectName(f"loadMore{kind.capitalize()}Button")
         self.more.setEnabled(False)
@@ -57,6 +67,11 @@ class _MemberColumn(QWidget):
         self.pages = 0
         #: Bumped by every request; a page whose request was superseded (a reload) is dropped.
         self.request = 0
+
+    def _on_scrolled(self, value: int) -> None:
+        bar = self.list.verticalScrollBar()
+        if value >= bar.maximum() - bar.pageStep():
+            self.endNear.emit()
 
     def add_page(
         self, users: list[str], next_flag: int, expected_total: int | None, *, first: bool = False
@@ -122,6 +137,8 @@ class MemberListDialog(QDialog):
         self._unread = _MemberColumn("Unread", "unread")
         self._read.more.clicked.connect(self.load_more_read)
         self._unread.more.clicked.connect(self.load_more_unread)
+        self._read.endNear.connect(self.load_more_read)
+        self._unread.endNear.connect(self.load_more_unread)
         self._status = QLabel("")
         self._status.setObjectName("memberListStatus")
         self._status.setWordWrap(True)
