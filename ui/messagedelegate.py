@@ -97,7 +97,6 @@ class _RowPicture:
     is made at its first paint (a row measured but never shown needs none of it)."""
 
     geometry: BubbleLayout
-    height: int
     text: QTextLayout | None = None
     bubble: QPainterPath | None = None
     shadow: QPainterPath | None = None
@@ -179,15 +178,11 @@ class MessageDelegate(QStyledItemDelegate):
         read_count = index.data(ReadMemberCountRole)
         unread_count = index.data(UnreadMemberCountRole)
         outgoing = message.direction == MessageDirection.SEND
-        in_group = message.conversation_type == ConversationType.GROUP
-        width = row_rect.width()
-        max_bubble = max(120.0, (width - 2 * SIDE_MARGIN) * MAX_BUBBLE_FRACTION)
-        wrap_width = max_bubble - 2 * BUBBLE_HPAD
-
+        wrap_width = _wrap_width(row_rect.width())
         text_w, text_h = self._text_size(message.summary(), wrap_width)
-        show_name = in_group and not outgoing
+        show_name = _shows_name(message)
         name_w = self._name_metrics.horizontalAdvance(message.sender_user_id) if show_name else 0.0
-        name_h = self._name_metrics.height() + 2 if show_name else 0.0
+        name_h, footer_h = self._name_height(message), self._footer_height()
 
         time_text = format_time(message.timestamp)
         caption_text = receipt_caption(message, read_count, unread_count) if outgoing else ""
@@ -205,7 +200,6 @@ class MessageDelegate(QStyledItemDelegate):
         caption_w = self._small_metrics.horizontalAdvance(caption_text) if caption_text else 0.0
         show_mark = (outgoing and has_mark(message.receipt_status)) or awaiting or incoming_expired
         mark_w = MARK_SIZE.width() if show_mark else 0.0
-        footer_h = max(self._small_metrics.height(), MARK_SIZE.height())
         parts = [w for w in (caption_w, time_w) if w] + ([mark_w] if mark_w else [])
         footer_w = sum(parts) + FOOTER_SPACING * (len(parts) - 1)
 
@@ -281,7 +275,7 @@ class MessageDelegate(QStyledItemDelegate):
         picture = self._pictures.get(key)
         if picture is None:
             geometry = self.layout(QRectF(0, 0, width, 0), index)
-            picture = _RowPicture(geometry, int(geometry.bubble.height() + 2 * ROW_GAP + 0.999))
+            picture = _RowPicture(geometry)
             self._pictures[key] = picture
             if len(self._pictures) > PICTURE_CACHE_SIZE:
                 self._pictures.popitem(last=False)
@@ -289,10 +283,24 @@ class MessageDelegate(QStyledItemDelegate):
             self._pictures.move_to_end(key)
         return picture
 
+    def _name_height(self, message: Message) -> float:
+        return self._name_metrics.height() + 2 if _shows_name(message) else 0.0
+
+    def _footer_height(self) -> float:
+        return max(self._small_metrics.height(), MARK_SIZE.height())
+
+    def _row_height(self, message: Message, width: float) -> int:
+        """What ``layout`` makes the row's height, from the text's lines alone (cached per text and
+        width): measuring a row needs none of the rest of its layout."""
+        _, text_h = self._text_size(message.summary(), _wrap_width(width))
+        name_h, footer_h = self._name_height(message), self._footer_height()
+        bubble_h = BUBBLE_VPAD + name_h + text_h + FOOTER_GAP + footer_h + BUBBLE_VPAD
+        return int(bubble_h + 2 * ROW_GAP + 0.999)
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         self.size_hint_calls += 1
         width = self._available_width()
-        return QSize(int(width), self._picture(index, width, index.data(MessageRole)).height)
+        return QSize(int(width), self._row_height(index.data(MessageRole), width))
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -387,6 +395,16 @@ class MessageDelegate(QStyledItemDelegate):
             self.receiptClicked.emit(QModelIndex(index))
             return True
         return super().editorEvent(event, model, option, index)
+
+
+def _wrap_width(row_width: float) -> float:
+    """Where a row's text wraps: the widest bubble's inside."""
+    return max(120.0, (row_width - 2 * SIDE_MARGIN) * MAX_BUBBLE_FRACTION) - 2 * BUBBLE_HPAD
+
+
+def _shows_name(message: Message) -> bool:
+    """Group messages of others carry their sender's name above the text."""
+    return message.conversation_type == ConversationType.GROUP and message.direction != MessageDirection.SEND
 
 
 @functools.cache

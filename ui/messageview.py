@@ -35,6 +35,7 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, Q
 from readtick.ui.messagedelegate import MessageDelegate
 from readtick.ui.messagemodel import MessageListModel
 from readtick.ui.rowheights import RowHeights
+from readtick.ui.theme import current_theme
 
 #: How close to the bottom (pixels) still counts as "at the bottom".
 _BOTTOM_SLACK = 24
@@ -74,6 +75,9 @@ class MessageView(QAbstractItemView):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setMouseTracking(True)
         self.verticalScrollBar().setSingleStep(24)
+        # The view paints its own background (the theme's chat background), so Qt knows the
+        # viewport is opaque and scrolls its pixels instead of repainting all of it.
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self._delegate = MessageDelegate(self)
         self._delegate.receiptClicked.connect(self.receiptClicked)
         self.setItemDelegate(self._delegate)
@@ -180,6 +184,7 @@ class MessageView(QAbstractItemView):
         value = bar.value()
         # Rows that go in at or above the first row on screen push it down; follow it.
         above = first < len(self._rows) and self._rows.top(first) <= value
+        at = self._rows.top(first)
         heights = self._measure(range(first, last + 1))
         self._rows.insert(first, heights)
         with self._adjusting_scroll():
@@ -188,7 +193,10 @@ class MessageView(QAbstractItemView):
                 bar.setValue(bar.maximum())
             elif above:
                 bar.setValue(value + sum(heights))
-        self.viewport().update()
+        self._repaint_moved(value, at, at, sum(heights))
+        inserted = QRect(0, at - bar.value(), self.viewport().width(), sum(heights))
+        if inserted.intersects(self.viewport().rect()):
+            self.viewport().update(inserted)
         self._ask_for_pages()
 
     def rowsAboutToBeRemoved(self, parent: _Index, first: int, last: int) -> None:  # noqa: N802 (Qt's name)
@@ -219,8 +227,26 @@ class MessageView(QAbstractItemView):
                 bar.setValue(value - removed)
             elif top < value:  # the first row on screen went: its successor takes its place
                 bar.setValue(top)
-        self.viewport().update()
+        self._repaint_moved(value, top, bottom, -removed)
         self._ask_for_pages()
+
+    def _repaint_moved(self, value: int, start: int, end: int, delta: int) -> None:
+        """Repaint what a change of rows moved on screen, and no more. ``value`` was the scroll
+        position and ``start..end`` the changed span before the change (empty for an insert);
+        the rows below it moved by ``delta``. An append followed at the bottom moves everything
+        up by one row: the pixels are scrolled and only the uncovered strip is painted. Rows
+        paged in or trimmed out above the screen, with the scroll position following them,
+        move nothing on screen: nothing is painted."""
+        page = self.viewport().height()
+        moved = self.verticalScrollBar().value() - value
+        rows_above = start > value  # rows above the span are on screen
+        rows_below = end < value + page  # rows below the span are on screen
+        span_shown = end > value and start < value + page
+        shift = -moved if rows_above else delta - moved
+        if span_shown or (rows_above and rows_below) or abs(shift) >= page:
+            self.viewport().update()
+        elif shift:
+            self.viewport().scroll(0, shift)
 
     def dataChanged(  # noqa: N802 (Qt's name)
         self, top_left: _Index, bottom_right: _Index, roles: Sequence[int] = ()
@@ -349,10 +375,12 @@ class MessageView(QAbstractItemView):
     # --- painting and resizing ------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        painter = QPainter(self.viewport())
+        painter.fillRect(event.rect(), current_theme().color("chat_background"))
         model = self.model()
         if model is None or not len(self._rows) or len(self._rows) != model.rowCount():
+            painter.end()
             return
-        painter = QPainter(self.viewport())
         option = self._option()
         plain = option.state
         selected = plain | QStyle.StateFlag.State_Selected
@@ -378,6 +406,12 @@ class MessageView(QAbstractItemView):
             self._settle(anchor)
 
     # --- scrolling ------------------------------------------------------------------------------
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:  # noqa: N802 (Qt's name)
+        # A scroll that follows a change of rows is repainted by that change (_repaint_moved):
+        # moving the pixels here too would move rows that stayed where they were on screen.
+        if not self._adjusting:
+            super().scrollContentsBy(dx, dy)
 
     def is_at_bottom(self) -> bool:
         bar = self.verticalScrollBar()

@@ -6,10 +6,13 @@ page is asked for before the user reaches an end."""
 from __future__ import annotations
 
 import dataclasses
+import math
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QRectF
+from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QAbstractItemView
 from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
+from readtick.ui.messagedelegate import ROW_GAP
 from readtick.ui.messagemodel import MessageIdRole, MessageListModel
 from readtick.ui.messageview import MessageView
 
@@ -183,3 +186,60 @@ def test_a_view_deleted_before_its_deferred_scroll_does_not_crash(qtbot, qapp) -
     model.set_conversation("bob", PEER, [message(1)])  # a reset: the scroll waits for the loop
     shiboken6.delete(view)  # not through qtbot, which would close it at teardown
     qapp.processEvents()  # pytest-qt fails the test on an exception raised in here
+
+
+def test_each_row_is_as_high_as_the_bubble_painted_in_it(qtbot) -> None:
+    group_rows = [
+        dataclasses.replace(message(s), conversation_type=ConversationType.GROUP, direction=direction)
+        for s in range(1, 11)
+        for direction in (MessageDirection.SEND, MessageDirection.RECEIVE)
+    ]
+    model = MessageListModel()
+    model.set_conversation("bob", ConversationType.GROUP, group_rows)
+    view = MessageView()
+    view.setModel(model)
+    qtbot.addWidget(view)
+    view.show()
+    for width in (300, 420, 900):
+        view.resize(width, 500)
+        assert view.viewport().width() <= width
+        for row in range(model.rowCount()):
+            rect = view.visualRect(model.index(row, 0))
+            bubble = view.delegate().layout(QRectF(rect), model.index(row, 0)).bubble
+            assert rect.height() == math.ceil(bubble.height() + 2 * ROW_GAP), (width, row)
+
+
+def test_what_is_on_screen_is_what_a_full_repaint_draws(qtbot, qapp) -> None:
+    """The view repaints only what moved (an append scrolls the pixels it already has): the
+    window's pixels after each change must be a fresh rendering of the view (up to the
+    rasteriser's rounding where a row is clipped: a channel may be off by a few levels)."""
+    view, model = make_view(qtbot, 100, first=100)
+    screen = QGuiApplication.primaryScreen()
+
+    def assert_fresh(change: str) -> None:
+        for _ in range(3):
+            qapp.processEvents()
+        shown = screen.grabWindow(view.winId()).toImage().convertToFormat(QImage.Format.Format_RGB32)
+        fresh = view.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+        pairs = zip(bytes(shown.constBits()), bytes(fresh.constBits()), strict=True)
+        off = [abs(a - b) > 4 for a, b in pairs]
+        assert not any(off), f"{sum(off)} stale channels after {change}"
+
+    qtbot.waitUntil(view.is_at_bottom)
+    assert_fresh("opening")
+    model.add_messages([message(200)])
+    assert_fresh("an append at the bottom")
+    model.apply_infos([MessageReceiptInfo("bob", PEER, 199, ReceiptStatus.DONE, 1, 0)])
+    assert_fresh("a receipt change")
+    view.scrollTo(model.index(50, 0), QAbstractItemView.ScrollHint.PositionAtCenter)
+    assert_fresh("scrolling")
+    model.add_messages([message(201)])
+    assert_fresh("an append below the screen")
+    model.prepend_history([message(s) for s in range(50, 100)])
+    assert_fresh("a page prepended")
+    model.trim_newest(120)
+    assert_fresh("the newest rows trimmed")
+    model.trim_oldest(80)
+    assert_fresh("the oldest rows trimmed")
+    model.upsert_message(dataclasses.replace(message(130), message="now a much longer text " * 9))
+    assert_fresh("a row grown taller")
