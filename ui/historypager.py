@@ -21,8 +21,9 @@ from readtick.ui.conversationfeed import ConversationFeed
 
 #: Messages shown when a conversation opens: a few screens, so the first scroll needs no page.
 INITIAL_WINDOW = 100
-#: Messages per page paged in while scrolling (the client's history call allows up to 100).
-HISTORY_PAGE = 50
+#: Messages per page paged in while scrolling: the SDK's default count. Measuring a page's rows is
+#: most of the frame that pages it in, so a page is kept small enough for a frame.
+HISTORY_PAGE = 30
 
 
 class HistoryPager(QObject):
