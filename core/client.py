@@ -180,6 +180,7 @@ class Client:
         try:
             self._require_link()
             sent, info = self.engine.accept_message(self.user_id, draft, has_receipt)
+            await self.engine.committed()
         except ReceiptError as error:
             failed = replace(
                 draft,
@@ -207,6 +208,7 @@ class Client:
         check_id(conversation_id, "conversation id")
         self._require_online()
         read_ids, error_ids = self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
+        await self.engine.committed()
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return MessageReceiptsReadSentResult(conversation_id, ctype, tuple(error_ids))
 
@@ -217,6 +219,7 @@ class Client:
         check_id(conversation_id, "conversation id")
         self._require_online()
         read_ids = self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
+        await self.engine.committed()
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return ConversationMessageReceiptReadSentResult(conversation_id, ctype)
 

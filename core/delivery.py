@@ -1,11 +1,22 @@
-"""How what the engine sends reaches each logged-in client: in order, after that client's latency.
+"""How what the engine sends reaches each logged-in client: in order, after that client's latency,
+in bounded slices that leave the event loop free to paint in between.
 
 The engine decides *what* a user gets (the receipt rules); delivery decides *when*. Each receiver
 has one first-in first-out queue of parcels, each due at its send time plus the receiver's latency
-on the engine's clock, so lowering the latency never lets a later parcel overtake an earlier one. A
-pump hands out what is due, on the running asyncio loop by itself or in ``drain()``. Taking a link
-down drops what is in flight; the engine still holds it (undelivered messages, outbox events) and
-the backlog it computes is queued again when the link comes back up.
+on the engine's clock, so lowering the latency never lets a later parcel overtake an earlier one.
+
+Theory of operation: like asyncio's own loop, the pump never scans every receiver. A receiver whose
+queue head is due now is in the *ready* set; one whose head is due later sits in a heap of timers
+keyed by that time. A pump *slice* first commits what the engine wrote (``Source.commit``: the
+group commit of ``core.groupcommit``) and only then releases what those writes sent (parcels are
+*staged* until their write is durable, and dropped if the commit fails); it then hands out due
+parcels, ready receiver by ready receiver, until ``SLICE_PARCELS`` parcels or ``SLICE_SECONDS``
+are spent, and yields to the loop (``call_soon``) if more is due, so a 10,000-member fan-out is
+spread over several loop turns and Qt paints in between. Consecutive receipt events due to one
+receiver are handed over as one (the SDK's callback takes a list of infos). ``drain()`` runs
+slices until nothing due is left. Taking a link down drops what is in flight; the engine still
+holds it (undelivered messages, outbox events) and the backlog it computes is queued again when
+the link comes back up.
 
 Delivery knows a client only as a ``Receiver`` and the engine only as a ``Source``, so it imports
 neither (and neither imports the other through it).
@@ -14,13 +25,23 @@ neither (and neither imports the other through it).
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
+import time
 from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
 from readtick.core.clock import Clock
 from readtick.core.messages import Message
-from readtick.core.store import OutboxEvent
+from readtick.core.results import MessageReceiptInfo
+from readtick.core.store import MESSAGE_RECEIPT, OutboxEvent
+
+SLICE_PARCELS = 512
+"""Most parcels one pump slice hands out before it yields to the event loop."""
+
+SLICE_SECONDS = 0.004
+"""Most time one pump slice spends before it yields (a frame at 60 Hz is 16 ms)."""
 
 MESSAGE, EVENT, EXPIRY = "message", "event", "expiry"
 """The kinds of ``Parcel``."""
@@ -36,12 +57,33 @@ class Parcel:
             ``EXPIRY``: the receipt of ``message_id`` expired before the user read it; kept
             nowhere, the engine derives it again on reconnect from ``Receiver.awaiting_read``.
         order: its place in the engine's global order (a message's id, an event's outbox key).
+        merged: the outbox keys of every event merged into this one (``merge_events``).
     """
 
     kind: str
     order: int
     message_id: int = 0
     event: OutboxEvent | None = None
+    merged: tuple[int, ...] = ()
+
+    @property
+    def outbox_keys(self) -> tuple[int, ...]:
+        """The outbox entries this parcel stands for."""
+        return self.merged or (self.order,)
+
+
+def merge_events(parcels: list[Parcel]) -> Parcel:
+    """Receipt events for one user as one parcel: one info per message, the newest one (counts
+    only grow and statuses only move forward, so the newest info says all the older ones did)."""
+    infos: dict[int, MessageReceiptInfo] = {}
+    for parcel in parcels:
+        assert parcel.event is not None
+        for info in parcel.event.infos:
+            infos.pop(info.message_id, None)
+            infos[info.message_id] = info
+    event = OutboxEvent(MESSAGE_RECEIPT, tuple(infos.values()))
+    keys = tuple(key for parcel in parcels for key in parcel.outbox_keys)
+    return Parcel(EVENT, parcels[-1].order, event=event, merged=keys)
 
 
 class Receiver(Protocol):
@@ -78,6 +120,11 @@ class Source(Protocol):
         """Give ``parcel`` to ``receiver``, then record that it arrived."""
         ...
 
+    def commit(self, needed: bool) -> bool:
+        """Commit what the engine wrote (``needed``: parcels wait for it; else only if a call
+        does). False if the commit failed (the engine then dropped what it staged here)."""
+        ...
+
     def expire_due(self) -> None:
         """Expire what is due at the clock's current time."""
         ...
@@ -88,16 +135,30 @@ class Source(Protocol):
 
 
 class Delivery:
-    """The receivers logged in to one engine, their queues, and the pump that empties them."""
+    """The receivers logged in to one engine, their queues, and the pump that empties them.
+
+    Attributes:
+        visits: receivers the pump has looked at so far (each a receiver with something due).
+        slices: pump slices run so far (each ends by yielding to the loop or by running dry).
+        slice_parcels, slice_seconds: the bounds of one slice.
+    """
 
     def __init__(self, clock: Clock, source: Source) -> None:
         self._clock = clock
         self._source = source
         self._receivers: dict[str, Receiver] = {}
         self._queues: dict[str, deque[tuple[float, Parcel]]] = {}
+        self._ready: dict[str, None] = {}  # an ordered set: served first come, first served
+        self._timers: list[tuple[float, int, str]] = []  # (due, tie-break, user) of queue heads
+        self._tie = itertools.count()
+        self._staged: list[tuple[str, float, Parcel]] = []  # waiting for their write's commit
         self._pump_handle: asyncio.Handle | None = None
         self._pump_loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self.visits = 0
+        self.slices = 0
+        self.slice_parcels = SLICE_PARCELS
+        self.slice_seconds = SLICE_SECONDS
         clock.subscribe(self.kick)
 
     # ------------------------------------------------------------------ receivers
@@ -105,9 +166,16 @@ class Delivery:
         """The receiver logged in as ``user``, if any."""
         return self._receivers.get(user)
 
+    def is_online(self, user: str) -> bool:
+        receiver = self._receivers.get(user)
+        return receiver is not None and receiver.online
+
     def online_users(self) -> list[str]:
         """Users whose receiver is logged in with its link up."""
         return [user for user, receiver in self._receivers.items() if receiver.online]
+
+    def session_count(self) -> int:
+        return len(self._receivers)
 
     def attach(self, receiver: Receiver) -> None:
         """``receiver`` logged in; it gets its backlog once its link is up."""
@@ -120,24 +188,55 @@ class Delivery:
         if self._receivers.get(receiver.user_id) is receiver:
             del self._receivers[receiver.user_id]
             self._queues.pop(receiver.user_id).clear()
+            self._ready.pop(receiver.user_id, None)
+            self._unstage(receiver.user_id)
 
     def link_changed(self, receiver: Receiver) -> None:
         """The receiver's link went up or down: drop what was in flight; when up, queue the backlog."""
-        if self._receivers.get(receiver.user_id) is not receiver:
+        user = receiver.user_id
+        if self._receivers.get(user) is not receiver:
             return
-        queue = self._queues[receiver.user_id]
-        queue.clear()  # in place: a pump handing out of this queue right now sees it empty
+        self._queues[user].clear()  # in place: a pump handing out of this queue right now sees it empty
+        self._ready.pop(user, None)
+        self._unstage(user)  # the backlog holds it too
         if receiver.online:
             due = self._clock.now() + receiver.latency
-            queue.extend((due, parcel) for parcel in self._source.backlog(receiver))
+            self._staged.extend((user, due, parcel) for parcel in self._source.backlog(receiver))
             self.kick()
 
     def send(self, user: str, parcel: Parcel) -> None:
-        """Queue ``parcel`` for ``user`` if its receiver is online (else the backlog brings it)."""
+        """Queue ``parcel`` for ``user`` if its receiver is online (else the backlog brings it),
+        once the write that produced it is committed."""
         receiver = self._receivers.get(user)
         if receiver is not None and receiver.online:
-            self._queues[user].append((self._clock.now() + receiver.latency, parcel))
+            self._staged.append((user, self._clock.now() + receiver.latency, parcel))
             self.kick()
+
+    def release(self) -> None:
+        """Queue the staged parcels (the writes behind them are committed)."""
+        staged, self._staged = self._staged, []
+        now = self._clock.now()
+        for user, due, parcel in staged:
+            queue = self._queues.get(user)
+            if queue is None:
+                continue
+            queue.append((due, parcel))
+            if len(queue) == 1:
+                self._wake_at(user, queue[0][0], now)
+
+    def drop_staged(self) -> None:
+        """The writes behind the staged parcels were undone: they never happened."""
+        self._staged.clear()
+
+    def _unstage(self, user: str) -> None:
+        if self._staged:
+            self._staged = [item for item in self._staged if item[0] != user]
+
+    def _wake_at(self, user: str, due: float, now: float) -> None:
+        if due <= now:
+            self._ready[user] = None
+        else:
+            heapq.heappush(self._timers, (due, next(self._tie), user))
 
     # ------------------------------------------------------------------ the pump
     async def drain(self) -> None:
@@ -147,9 +246,12 @@ class Delivery:
         """
         idle_rounds = 0
         while idle_rounds < 3:
-            done = self._pump()
+            handed = self._slice()
+            busy = bool(self._ready or self._staged)
+            if not busy:
+                self._source.commit(True)  # what the deliveries wrote: one commit per drain
             await asyncio.sleep(0)
-            idle_rounds = 0 if done else idle_rounds + 1
+            idle_rounds = 0 if handed or busy else idle_rounds + 1
 
     def kick(self) -> None:
         """Something may have become due: pump soon on the running loop (``drain()`` if none)."""
@@ -171,13 +273,17 @@ class Delivery:
 
     def _scheduled_pump(self) -> None:
         self._pump_handle = None
-        self._pump()
+        self._slice()
+        if self._ready or self._staged:
+            self.kick()  # more is due: after the loop's other work (and Qt's paint)
+            return
+        self._source.commit(True)  # idle: what the deliveries wrote
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         if getattr(self._clock, "flows_by_itself", False):
             # A virtual clock says when it jumps; a real one needs a timer for the next due thing.
-            due = [queue[0][0] for queue in self._queues.values() if queue]
+            due = [self._timers[0][0]] if self._timers else []
             expiry = self._source.next_expiry()
             if expiry is not None:
                 due.append(expiry)
@@ -185,19 +291,49 @@ class Delivery:
                 delay = max(0.0, min(due) - self._clock.now())
                 self._timer = asyncio.get_running_loop().call_later(delay + 0.001, self.kick)
 
-    def _pump(self) -> int:
-        """Hand out everything due now, across all receivers, until nothing more is due."""
-        done = 0
-        progress = True
-        while progress:
-            progress = False
-            self._source.expire_due()
-            now = self._clock.now()
-            for user, receiver in list(self._receivers.items()):
-                queue = self._queues.get(user)
-                while queue and queue[0][0] <= now:
-                    _, parcel = queue.popleft()
-                    self._source.hand_over(receiver, parcel)
-                    done += 1
-                    progress = True
-        return done
+    def _slice(self) -> int:
+        """Commit, then hand out what is due, within the slice's bounds. Returns parcels handed."""
+        self.slices += 1
+        self._source.expire_due()
+        if not self._source.commit(bool(self._staged)):
+            return 0
+        self.release()
+        now = self._clock.now()
+        timers, ready, queues = self._timers, self._ready, self._queues
+        while timers and timers[0][0] <= now:
+            user = heapq.heappop(timers)[2]
+            queue = queues.get(user)
+            if queue and queue[0][0] <= now:
+                ready[user] = None
+        handed, budget = 0, self.slice_parcels
+        deadline = time.perf_counter() + self.slice_seconds
+        while ready and handed < budget:
+            user = next(iter(ready))
+            del ready[user]
+            self.visits += 1
+            receiver, queue = self._receivers.get(user), queues.get(user)
+            if receiver is None or queue is None:
+                continue
+            while queue and queue[0][0] <= now and handed < budget:
+                parcel, count = self._next_parcel(queue, now)
+                self._source.hand_over(receiver, parcel)
+                handed += count
+                if time.perf_counter() > deadline:
+                    budget = handed
+            if queue and queues.get(user) is queue:
+                self._wake_at(user, queue[0][0], now)
+        return handed
+
+    @staticmethod
+    def _next_parcel(queue: deque[tuple[float, Parcel]], now: float) -> tuple[Parcel, int]:
+        """The head parcel, with the receipt events due right behind it merged into it."""
+        parcel = queue.popleft()[1]
+        if parcel.event is None or parcel.event.kind != MESSAGE_RECEIPT:
+            return parcel, 1
+        run = [parcel]
+        while queue and queue[0][0] <= now:
+            event = queue[0][1].event
+            if event is None or event.kind != MESSAGE_RECEIPT:
+                break
+            run.append(queue.popleft()[1])
+        return (merge_events(run), len(run)) if len(run) > 1 else (parcel, 1)

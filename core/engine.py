@@ -76,6 +76,7 @@ class ReceiptEngine:
         self.receipt_lifetime = receipt_lifetime
         self._outbound = Outbound(self.clock, self.store, bool(delivered_status))
         self._delivery = self._outbound.delivery
+        self._commits = self._outbound.commits
 
     @property
     def delivered_status(self) -> bool:
@@ -90,7 +91,7 @@ class ReceiptEngine:
     def register_user(self, user_id: str) -> None:
         """Make ``user_id`` known (a login or a group does this too)."""
         check_id(user_id, "user id")
-        with self.store.transaction():
+        with self._commits.write(durable=True):
             self.store.add_user(user_id)
 
     def create_group(self, group_id: str, user_ids: Iterable[str]) -> None:
@@ -101,7 +102,7 @@ class ReceiptEngine:
         )
         if self.store.has_group(group_id):
             raise invalid(f"group {group_id!r} already exists; use add_group_members to grow it")
-        with self.store.transaction():
+        with self._commits.write(durable=True):
             self.store.add_group(group_id)
             self._join(group_id, members)
 
@@ -112,7 +113,7 @@ class ReceiptEngine:
         already = [u for u in members if u in current]
         if already:
             raise invalid(f"{', '.join(already)} already in group {group_id!r}")
-        with self.store.transaction():
+        with self._commits.write(durable=True):
             self._join(group_id, members)
 
     def remove_group_members(self, group_id: str, user_ids: Iterable[str]) -> None:
@@ -125,7 +126,7 @@ class ReceiptEngine:
                 ErrorCode.NOT_GROUP_MEMBER, f"{', '.join(strangers)} not a member of group {group_id!r}"
             )
         key = group_key(group_id)
-        with self.store.transaction():
+        with self._commits.write(durable=True):
             self._outbound.expire_due()
             leave_seq = self.store.last_seq(key)
             for user in members:
@@ -158,8 +159,9 @@ class ReceiptEngine:
         return self.store.current_members(group_id)
 
     def close(self) -> None:
-        """Stop timers and release the store."""
+        """Stop timers, commit what is pending and release the store."""
         self._delivery.close()
+        self._commits.commit()
         self.store.close()
 
     def _checked_group_ids(self, group_id: str, user_ids: Iterable[str]) -> list[str]:
@@ -186,7 +188,7 @@ class ReceiptEngine:
                 ErrorCode.ALREADY_LOGGED_IN,
                 f"{receiver.user_id!r} is already logged in from another client; log that one out first",
             )
-        with self.store.transaction():
+        with self._commits.write(durable=True):
             self.store.add_user(receiver.user_id)
         self._delivery.attach(receiver)
 
@@ -205,6 +207,12 @@ class ReceiptEngine:
         """
         await self._delivery.drain()
 
+    async def committed(self) -> None:
+        """Return once every server call made so far is committed (group commit: the calls of one
+        loop turn share one commit, made before anything they sent is delivered). Raises the
+        commit's ``ReceiptError`` (STORE_ERROR) if it failed: the calls of that turn were undone."""
+        await self._commits.committed()
+
     # ------------------------------------------------------------------ server calls
     def accept_message(
         self, user: str, draft: Message, has_receipt: bool
@@ -221,7 +229,7 @@ class ReceiptEngine:
             self._require_member(user, target)
             key, members = group_key(target), len(self.store.current_members(target))
         now = self.clock.now()
-        with self.store.transaction():
+        with self._commits.write():
             self._outbound.expire_due()
             if ctype is ConversationType.PEER:
                 self.store.add_peer_conversation(key, user, target)
@@ -271,7 +279,7 @@ class ReceiptEngine:
             raise invalid("no message could be read: " + "; ".join(reasons))
         now = self.clock.now()
         by_sender: dict[str, list[MessageReceiptInfo]] = {}
-        with self.store.transaction():
+        with self._commits.write():
             self._record_reads(user, key, records, now)
             for record in records:
                 info = self._outbound.sender_info(record, read_time=now)
@@ -302,7 +310,7 @@ class ReceiptEngine:
         if not covered:
             return []
         now = self.clock.now()
-        with self.store.transaction():
+        with self._commits.write():
             self._record_reads(user, key, covered, now)
             watermark = covered[-1]
             info = self._outbound.sender_info(watermark, read_time=now)

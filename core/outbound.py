@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from readtick.core.clock import Clock
 from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message, message_from_payload
 from readtick.core.receipt import (
     PEER_RECEIVER_PERIODS,
@@ -37,6 +38,9 @@ from readtick.core.store import (
     group_key,
 )
 
+SHARED_VIEWS = 1024
+"""How many shared receiver copies (message, status) ``Outbound.view`` keeps at most."""
+
 
 class Outbound:
     """Everything that leaves the engine for its users.
@@ -52,13 +56,24 @@ class Outbound:
         self._facts = StoreFacts(store)
         self.delivered_status = delivered_status
         self.delivery = Delivery(clock, self)
+        self.commits = GroupCommit(store, self.delivery.kick, self._undone)
+        # A receiver's view of a message is the same for every receiver who has not read it: one
+        # immutable copy per (message, status) is shared by the whole fan-out.
+        self._shared_views: dict[tuple[int, ReceiptStatus], Message] = {}
 
     # ------------------------------------------------------------------ what the engine tells
     def announce(self, record: MessageRecord) -> None:
         """A new message: on its way to every recipient online now (the others get it on reconnect)."""
-        for user in self.delivery.online_users():
-            if is_recipient(self._facts, record, user):
-                self.delivery.send(user, Parcel(MESSAGE, record.message_id, message_id=record.message_id))
+        parcel = Parcel(MESSAGE, record.message_id, message_id=record.message_id)
+        for user in self._candidates(record):
+            if self.delivery.is_online(user) and is_recipient(self._facts, record, user):
+                self.delivery.send(user, parcel)
+
+    def _candidates(self, record: MessageRecord) -> list[str]:
+        """Everyone who may be a recipient of ``record`` (its peer, or its group's members ever)."""
+        if record.conversation_type is ConversationType.PEER:
+            return [record.target_id]
+        return [member for _, member, _ in self._store.members_from(record.target_id, 1)]
 
     def emit(self, user: str, event: OutboxEvent) -> None:
         """Keep ``event`` in ``user``'s outbox until its client took it, and send it."""
@@ -112,8 +127,9 @@ class Outbound:
         user = receiver.user_id
         if parcel.event is not None:
             receiver.receive_event(parcel.event)
-            with self._store.transaction():
-                self._store.remove_outbox(user, parcel.order)
+            with self.commits.write():
+                for order in parcel.outbox_keys:
+                    self._store.remove_outbox(user, order)
             return
         record = self._store.get_message(parcel.message_id)
         if record is None:
@@ -132,11 +148,20 @@ class Outbound:
         if self._store.delivered_seq(key, user) >= record.seq:
             return  # already delivered (a resend after reconnect): once each
         receiver.receive_message(self.view(record, user))
-        with self._store.transaction():
+        with self.commits.write():
             self._store.save_delivered_seq(key, user, record.seq)
             if awaits_read(record.status) and is_eligible(self._facts, record, user):
                 record.delivered += 1
                 self.settle(record, notify=self.delivered_status)
+
+    def commit(self, needed: bool) -> bool:
+        """Commit the engine's writes (for delivery, before it hands out what they sent)."""
+        return self.commits.commit(force=needed)
+
+    def _undone(self) -> None:
+        """The store undid the writes since the last commit: forget what they sent and built."""
+        self.delivery.drop_staged()
+        self._shared_views.clear()
 
     def next_expiry(self) -> float | None:
         """When the next unfinished receipt expires (for delivery's timer on a real clock)."""
@@ -149,15 +174,14 @@ class Outbound:
         expiry = self._store.next_expiry()
         if expiry is None or expiry > now:
             return
-        online = self.delivery.online_users()
-        with self._store.transaction():
+        with self.commits.write():
             for record in self._store.due_expiries(now):
                 record.status = transition(record.status, ReceiptStatus.EXPIRED)
                 self._store.save_message(record)
                 self.tell_sender(record)
                 # receivers who are offline now hear of it from their backlog on reconnect
-                for user in online:
-                    if hears_of_expiry(self._facts, record, user):
+                for user in self._candidates(record):
+                    if self.delivery.is_online(user) and hears_of_expiry(self._facts, record, user):
                         self.delivery.send(
                             user, Parcel(EXPIRY, record.message_id, message_id=record.message_id)
                         )
@@ -179,6 +203,19 @@ class Outbound:
         status = (
             record.status if is_sender else receiver_view(record.status, self._facts.has_read(record, user))
         )
+        if is_sender:
+            return self._build_view(record, conversation_id, True, status)
+        shared = self._shared_views.get((record.message_id, status))
+        if shared is None:
+            if len(self._shared_views) >= SHARED_VIEWS:
+                self._shared_views.clear()  # only the latest fan-outs matter
+            shared = self._build_view(record, conversation_id, False, status)
+            self._shared_views[(record.message_id, status)] = shared
+        return shared
+
+    def _build_view(
+        self, record: MessageRecord, conversation_id: str, is_sender: bool, status: ReceiptStatus
+    ) -> Message:
         return message_from_payload(
             record.message_type,
             record.payload,

@@ -2,19 +2,22 @@
 
 The engine talks to storage only through ``EngineStore``, so the in-memory store (tests, demos)
 and the SQLite store (``core.sqlitestore``) are interchangeable. Each engine operation runs inside
-one ``transaction()``: it either happens whole or not at all.
+one ``transaction()``: it either happens whole or not at all. A store with ``autocommit`` off
+keeps what operations wrote until ``commit()`` (``core.groupcommit`` batches one loop turn).
 """
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from types import TracebackType
 from typing import Protocol
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
-from readtick.core.readranges import Range, ReadRanges
+from readtick.core.readranges import Range
 from readtick.core.receipt import PEER_RECEIVER_PERIODS, Period, ReceiptMessage, awaits_read
 from readtick.core.results import MessageReceiptInfo
 
@@ -94,9 +97,19 @@ class OutboxEvent:
 
 
 class EngineStore(Protocol):
-    """Everything the engine reads and writes. Methods never validate: the engine does."""
+    """Everything the engine reads and writes. Methods never validate: the engine does.
+
+    ``autocommit``: the outermost ``transaction()`` (or a write outside any) commits when it ends;
+    when off, writes wait for ``commit()``. ``undoes_failed_operations``: an operation that raises
+    inside ``transaction()`` is undone, with every uncommitted write (the state is reloaded from
+    the last commit); a store without it writes nothing before the engine's checks pass.
+    """
+
+    autocommit: bool
+    undoes_failed_operations: bool
 
     def transaction(self) -> AbstractContextManager[None]: ...
+    def commit(self) -> None: ...
     def close(self) -> None: ...
     def next_order_key(self) -> int: ...
 
@@ -108,11 +121,15 @@ class EngineStore(Protocol):
     def has_group(self, group_id: str) -> bool: ...
     def group_ids(self) -> list[str]: ...
     def current_members(self, group_id: str) -> list[str]: ...
-    def member_periods(self, group_id: str, user_id: str) -> list[Period]: ...
+    def member_periods(self, group_id: str, user_id: str) -> Sequence[Period]: ...
+    def member_ordinal(self, group_id: str, user_id: str) -> int:
+        """The member's place in the group (1, 2, ...; 0 if it never was a member)."""
+        ...
+
     def open_period(self, group_id: str, user_id: str, join_seq: int) -> None: ...
     def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None: ...
-    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]: ...
-    def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]: ...
+    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, Sequence[Period]]]: ...
+    def memberships_of(self, user_id: str) -> list[tuple[str, Sequence[Period]]]: ...
 
     def add_peer_conversation(self, key: str, user_a: str, user_b: str) -> None: ...
     def peer_conversations_of(self, user_id: str) -> list[str]: ...
@@ -129,6 +146,7 @@ class EngineStore(Protocol):
     def due_expiries(self, now: float) -> list[MessageRecord]: ...
 
     def read_ranges(self, key: str, user_id: str) -> list[Range]: ...
+    def has_read(self, key: str, user_id: str, seq: int) -> bool: ...
     def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None: ...
     def delivered_seq(self, key: str, user_id: str) -> int: ...
     def save_delivered_seq(self, key: str, user_id: str, seq: int) -> None: ...
@@ -136,6 +154,9 @@ class EngineStore(Protocol):
     def add_outbox(self, user_id: str, order_key: int, event: OutboxEvent) -> None: ...
     def outbox(self, user_id: str) -> list[tuple[int, OutboxEvent]]: ...
     def remove_outbox(self, user_id: str, order_key: int) -> None: ...
+
+
+_AFTER_ANY_SEQ = float("inf")
 
 
 class StoreFacts:
@@ -151,20 +172,35 @@ class StoreFacts:
         return PEER_RECEIVER_PERIODS if user == message.target_id else ()
 
     def has_read(self, message: ReceiptMessage, user: str) -> bool:
-        return message.seq in ReadRanges(self._store.read_ranges(message.conversation_key, user))
+        return self._store.has_read(message.conversation_key, user, message.seq)
 
     def has_received(self, message: ReceiptMessage, user: str) -> bool:
         return self._store.delivered_seq(message.conversation_key, user) >= message.seq
 
 
 @dataclass
-class _Membership:
+class Membership:
     ordinal: int
-    periods: list[list[int | None]] = field(default_factory=list)
+    periods: tuple[Period, ...] = ()  # immutable: handed out without a copy
 
     @property
     def current(self) -> bool:
         return bool(self.periods) and self.periods[-1][1] is None
+
+
+class _NoTransaction:
+    """``MemoryEngineStore.transaction()``: nothing to begin, commit or undo (and cheap)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        return None
+
+
+_NO_TRANSACTION = _NoTransaction()
 
 
 class MemoryEngineStore:
@@ -174,10 +210,13 @@ class MemoryEngineStore:
     membership entry per member and one read-range list per reader, as in the SQLite store.
     """
 
+    autocommit = True
+    undoes_failed_operations = False
+
     def __init__(self) -> None:
         self._order = 0
         self._users: dict[str, None] = {}
-        self._groups: dict[str, dict[str, _Membership]] = {}
+        self._groups: dict[str, dict[str, Membership]] = {}
         self._member_order: dict[str, list[str]] = {}  # by ordinal, for paging without a scan
         self._peer_convs: dict[str, list[str]] = {}
         self._seqs: dict[str, int] = {}
@@ -189,15 +228,17 @@ class MemoryEngineStore:
         self._delivered: dict[tuple[str, str], int] = {}
         self._outbox: dict[str, dict[int, OutboxEvent]] = {}
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """Group the writes of one engine operation.
 
         Nothing to roll back here: the engine checks every argument and rule before its first
         write, so an operation that fails has written nothing. The SQLite store adds real
         atomicity on top, for crashes.
         """
-        yield
+        return _NO_TRANSACTION
+
+    def commit(self) -> None:
+        """Nothing to make durable."""
 
     def close(self) -> None:
         """Nothing to release."""
@@ -231,28 +272,35 @@ class MemoryEngineStore:
         # dicts keep insertion order, which is ordinal order
         return [user for user, m in self._groups.get(group_id, {}).items() if m.current]
 
-    def member_periods(self, group_id: str, user_id: str) -> list[Period]:
-        m = self._groups.get(group_id, {}).get(user_id)
-        return [(p[0], p[1]) for p in m.periods] if m else []  # type: ignore[misc]
+    def member_periods(self, group_id: str, user_id: str) -> Sequence[Period]:
+        members = self._groups.get(group_id)
+        m = members.get(user_id) if members is not None else None
+        return m.periods if m is not None else ()
+
+    def member_ordinal(self, group_id: str, user_id: str) -> int:
+        members = self._groups.get(group_id)
+        m = members.get(user_id) if members is not None else None
+        return m.ordinal if m is not None else 0
 
     def open_period(self, group_id: str, user_id: str, join_seq: int) -> None:
         members = self._groups[group_id]
         m = members.get(user_id)
         if m is None:
-            m = members[user_id] = _Membership(ordinal=len(members) + 1)
+            m = members[user_id] = Membership(ordinal=len(members) + 1)
             self._member_order[group_id].append(user_id)
-        m.periods.append([join_seq, None])
+        m.periods = (*m.periods, (join_seq, None))
 
     def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
-        self._groups[group_id][user_id].periods[-1][1] = leave_seq
+        m = self._groups[group_id][user_id]
+        m.periods = (*m.periods[:-1], (m.periods[-1][0], leave_seq))
 
-    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, list[Period]]]:
+    def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, Sequence[Period]]]:
         members, order = self._groups.get(group_id, {}), self._member_order.get(group_id, [])
         for index in range(max(ordinal, 1) - 1, len(order)):
             m = members[order[index]]
-            yield m.ordinal, order[index], [(p[0], p[1]) for p in m.periods]  # type: ignore[misc]
+            yield m.ordinal, order[index], m.periods
 
-    def memberships_of(self, user_id: str) -> list[tuple[str, list[Period]]]:
+    def memberships_of(self, user_id: str) -> list[tuple[str, Sequence[Period]]]:
         return [
             (group_id, self.member_periods(group_id, user_id))
             for group_id, members in self._groups.items()
@@ -275,10 +323,14 @@ class MemoryEngineStore:
 
     # messages
     def add_message(self, record: MessageRecord) -> None:
-        self._messages[record.message_id] = record
         self._by_seq.setdefault(record.conversation_key, []).append(record.message_id)
-        self.save_message(record)
-        if record.expires_at is not None:
+        self._hold(record)
+
+    def _hold(self, record: MessageRecord) -> None:
+        """Keep ``record`` (its place in its conversation is already known)."""
+        self._messages[record.message_id] = record
+        MemoryEngineStore.save_message(self, record)
+        if record.expires_at is not None and awaits_read(record.status):
             heapq.heappush(self._expiry_heap, (record.expires_at, record.message_id))
 
     def save_message(self, record: MessageRecord) -> None:
@@ -294,7 +346,8 @@ class MemoryEngineStore:
     def messages_between(self, key: str, low: int, high: int) -> list[MessageRecord]:
         ids = self._by_seq.get(key, [])
         low, high = max(low, 1), min(high, len(ids))
-        return [self._messages[ids[seq - 1]] for seq in range(low, high + 1)]
+        get = self.get_message  # the SQLite store loads what it does not hold yet
+        return [get(ids[seq - 1]) for seq in range(low, high + 1)]  # type: ignore[misc]
 
     def receipt_seqs_between(self, key: str, low: int, high: int, not_from: str) -> list[int]:
         return [
@@ -326,6 +379,13 @@ class MemoryEngineStore:
     # per-reader state
     def read_ranges(self, key: str, user_id: str) -> list[Range]:
         return list(self._reads.get((key, user_id), []))
+
+    def has_read(self, key: str, user_id: str, seq: int) -> bool:
+        ranges = self._reads.get((key, user_id))
+        if not ranges:
+            return False
+        i = bisect.bisect_right(ranges, (seq, _AFTER_ANY_SEQ)) - 1
+        return i >= 0 and ranges[i][1] >= seq
 
     def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None:
         self._reads[(key, user_id)] = list(ranges)

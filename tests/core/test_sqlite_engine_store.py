@@ -3,6 +3,9 @@ plus what only SQLite has (encoding round trips, real transactions, compact rows
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -232,26 +235,45 @@ def test_outbox_infos_round_trip_with_their_enums():
     store.close()
 
 
-def test_a_failed_operation_leaves_nothing_and_nested_blocks_join_the_outer_one():
-    store = SqliteEngineStore(":memory:")
+def _committed_users(path) -> list[str]:
+    """The users a second connection sees in the file: what was committed."""
+    with closing(sqlite3.connect(path)) as other:
+        return [row[0] for row in other.execute("SELECT user_id FROM users ORDER BY rowid")]
+
+
+def test_a_failed_operation_leaves_nothing_and_nested_blocks_join_the_outer_one(tmp_path):
+    path = tmp_path / "engine.sqlite3"
+    store = SqliteEngineStore(path)
     with pytest.raises(RuntimeError):
         with store.transaction():
             store.add_user("ghost")
             raise RuntimeError("boom")
-    assert not store.has_user("ghost")
+    assert not store.has_user("ghost") and _committed_users(path) == []
     with store.transaction():
         store.add_user("alice")
-        with pytest.raises(RuntimeError):
-            with store.transaction():
-                store.add_user("inner")
-                raise RuntimeError("inner fails")
         with store.transaction():
             store.add_user("bob")
-        assert store._db.conn.in_transaction  # nothing committed before the outer block ends
-    assert not store._db.conn.in_transaction
-    assert store.user_ids() == ["alice", "bob"]
+        assert _committed_users(path) == []  # nothing committed before the outer block ends
+    assert _committed_users(path) == ["alice", "bob"]
     store.add_user("carol")  # outside any transaction: committed at once
-    assert not store._db.conn.in_transaction and store.has_user("carol")
+    assert _committed_users(path) == ["alice", "bob", "carol"]
+    store.close()
+
+
+def test_an_inner_failure_undoes_the_whole_operation_even_when_it_was_caught(tmp_path):
+    path = tmp_path / "engine.sqlite3"
+    store = SqliteEngineStore(path)
+    store.add_user("alice")
+    with pytest.raises(ReceiptError) as caught:
+        with store.transaction():
+            store.add_user("bob")
+            with pytest.raises(RuntimeError):
+                with store.transaction():
+                    store.add_user("inner")
+                    raise RuntimeError("inner fails")
+            store.add_user("carol")
+    assert caught.value.code is ErrorCode.STORE_ERROR and "inner fails" in caught.value.message
+    assert store.user_ids() == ["alice"] == _committed_users(path)  # never half an operation
     store.close()
 
 
@@ -262,7 +284,7 @@ def test_an_illegal_transition_mid_operation_rolls_the_whole_operation_back(monk
     draft = TextMessage("x", conversation_id="g", conversation_type=GROUP, sender_user_id="alice")
     sent, _ = engine.accept_message("alice", draft, True)
     before = (
-        store.get_message(sent.message_id),
+        replace(store.get_message(sent.message_id)),  # a copy: the engine changes records in place
         store.read_ranges(group_key("g"), "bob"),
         store.outbox("alice"),
     )
