@@ -179,8 +179,9 @@ class Client:
         )
         try:
             self._require_link()
-            sent, info = self.engine.accept_message(self.user_id, draft, has_receipt)
-            await self.engine.committed()
+            sent, info = await self.engine.serve(
+                lambda: self.engine.accept_message(self.user_id, draft, has_receipt)
+            )
         except ReceiptError as error:
             failed = replace(
                 draft,
@@ -207,8 +208,9 @@ class Client:
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
         self._require_online()
-        read_ids, error_ids = self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
-        await self.engine.committed()
+        read_ids, error_ids = await self.engine.serve(
+            lambda: self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
+        )
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return MessageReceiptsReadSentResult(conversation_id, ctype, tuple(error_ids))
 
@@ -218,8 +220,9 @@ class Client:
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
         self._require_online()
-        read_ids = self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
-        await self.engine.committed()
+        read_ids = await self.engine.serve(
+            lambda: self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
+        )
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return ConversationMessageReceiptReadSentResult(conversation_id, ctype)
 

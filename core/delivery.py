@@ -29,6 +29,7 @@ import heapq
 import itertools
 import time
 from collections import deque
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -120,6 +121,14 @@ class Source(Protocol):
         """Give ``parcel`` to ``receiver``, then record that it arrived."""
         ...
 
+    def serve(self, deadline: float) -> bool:
+        """Run the server calls clients submitted, until ``deadline``; True if some are left."""
+        ...
+
+    def handing_out(self) -> AbstractContextManager[None]:
+        """The writes of a slice of hand-overs, as one operation."""
+        ...
+
     def commit(self, needed: bool) -> bool:
         """Commit what the engine wrote (``needed``: parcels wait for it; else only if a call
         does). False if the commit failed (the engine then dropped what it staged here)."""
@@ -148,13 +157,17 @@ class Delivery:
         self._source = source
         self._receivers: dict[str, Receiver] = {}
         self._queues: dict[str, deque[tuple[float, Parcel]]] = {}
-        self._ready: dict[str, None] = {}  # an ordered set: served first come, first served
+        # receivers with something due, first come first served: a deque (popping the front of a
+        # dict makes the next pop skip every deleted slot) and a set for membership
+        self._ready: deque[str] = deque()
+        self._is_ready: set[str] = set()
         self._timers: list[tuple[float, int, str]] = []  # (due, tie-break, user) of queue heads
         self._tie = itertools.count()
         self._staged: list[tuple[str, float, Parcel]] = []  # waiting for their write's commit
         self._pump_handle: asyncio.Handle | None = None
         self._pump_loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
+        self._more_calls = False
         self.visits = 0
         self.slices = 0
         self.slice_parcels = SLICE_PARCELS
@@ -188,7 +201,7 @@ class Delivery:
         if self._receivers.get(receiver.user_id) is receiver:
             del self._receivers[receiver.user_id]
             self._queues.pop(receiver.user_id).clear()
-            self._ready.pop(receiver.user_id, None)
+            self._is_ready.discard(receiver.user_id)
             self._unstage(receiver.user_id)
 
     def link_changed(self, receiver: Receiver) -> None:
@@ -197,7 +210,7 @@ class Delivery:
         if self._receivers.get(user) is not receiver:
             return
         self._queues[user].clear()  # in place: a pump handing out of this queue right now sees it empty
-        self._ready.pop(user, None)
+        self._is_ready.discard(user)
         self._unstage(user)  # the backlog holds it too
         if receiver.online:
             due = self._clock.now() + receiver.latency
@@ -212,9 +225,21 @@ class Delivery:
             self._staged.append((user, self._clock.now() + receiver.latency, parcel))
             self.kick()
 
-    def release(self) -> None:
-        """Queue the staged parcels (the writes behind them are committed)."""
-        staged, self._staged = self._staged, []
+    def send_to(self, users: list[str], parcel: Parcel) -> None:
+        """``send`` one parcel to many users (a group message: one call for the whole fan-out)."""
+        now, receivers, staged = self._clock.now(), self._receivers, self._staged
+        for user in users:
+            receiver = receivers.get(user)
+            if receiver is not None and receiver.online:
+                staged.append((user, now + receiver.latency, parcel))
+        self.kick()
+
+    def release(self, count: int | None = None) -> None:
+        """Queue the staged parcels, or the first ``count`` (the writes behind them are committed)."""
+        if count is None or count >= len(self._staged):
+            staged, self._staged = self._staged, []
+        else:
+            staged, self._staged = self._staged[:count], self._staged[count:]
         now = self._clock.now()
         for user, due, parcel in staged:
             queue = self._queues.get(user)
@@ -234,7 +259,9 @@ class Delivery:
 
     def _wake_at(self, user: str, due: float, now: float) -> None:
         if due <= now:
-            self._ready[user] = None
+            if user not in self._is_ready:
+                self._is_ready.add(user)
+                self._ready.append(user)
         else:
             heapq.heappush(self._timers, (due, next(self._tie), user))
 
@@ -247,7 +274,7 @@ class Delivery:
         idle_rounds = 0
         while idle_rounds < 3:
             handed = self._slice()
-            busy = bool(self._ready or self._staged)
+            busy = bool(self._is_ready or self._staged or self._more_calls)
             if not busy:
                 self._source.commit(True)  # what the deliveries wrote: one commit per drain
             await asyncio.sleep(0)
@@ -274,7 +301,7 @@ class Delivery:
     def _scheduled_pump(self) -> None:
         self._pump_handle = None
         self._slice()
-        if self._ready or self._staged:
+        if self._is_ready or self._staged or self._more_calls:
             self.kick()  # more is due: after the loop's other work (and Qt's paint)
             return
         self._source.commit(True)  # idle: what the deliveries wrote
@@ -294,34 +321,43 @@ class Delivery:
     def _slice(self) -> int:
         """Commit, then hand out what is due, within the slice's bounds. Returns parcels handed."""
         self.slices += 1
+        deadline = time.perf_counter() + self.slice_seconds
         self._source.expire_due()
+        # What the calls served now send waits for the next slice, so that each caller's own
+        # continuation (its cache update, woken by the commit) runs first; the next slice follows
+        # in the same loop turn.
+        releasable = len(self._staged)
+        self._more_calls = self._source.serve(deadline)
         if not self._source.commit(bool(self._staged)):
             return 0
-        self.release()
+        self.release(releasable)
         now = self._clock.now()
-        timers, ready, queues = self._timers, self._ready, self._queues
+        timers, ready, is_ready, queues = self._timers, self._ready, self._is_ready, self._queues
         while timers and timers[0][0] <= now:
             user = heapq.heappop(timers)[2]
             queue = queues.get(user)
             if queue and queue[0][0] <= now:
-                ready[user] = None
-        handed, budget = 0, self.slice_parcels
-        deadline = time.perf_counter() + self.slice_seconds
-        while ready and handed < budget:
-            user = next(iter(ready))
-            del ready[user]
-            self.visits += 1
-            receiver, queue = self._receivers.get(user), queues.get(user)
-            if receiver is None or queue is None:
-                continue
-            while queue and queue[0][0] <= now and handed < budget:
-                parcel, count = self._next_parcel(queue, now)
-                self._source.hand_over(receiver, parcel)
-                handed += count
-                if time.perf_counter() > deadline:
-                    budget = handed
-            if queue and queues.get(user) is queue:
                 self._wake_at(user, queue[0][0], now)
+        handed, budget = 0, self.slice_parcels
+        hand_over = self._source.hand_over
+        with self._source.handing_out():
+            while ready and handed < budget:
+                user = ready.popleft()
+                if user not in is_ready:
+                    continue  # dropped since (link down, logout)
+                is_ready.discard(user)
+                self.visits += 1
+                receiver, queue = self._receivers.get(user), queues.get(user)
+                if receiver is None or queue is None:
+                    continue
+                while queue and queue[0][0] <= now and handed < budget:
+                    parcel, count = self._next_parcel(queue, now)
+                    hand_over(receiver, parcel)
+                    handed += count
+                    if time.perf_counter() > deadline:
+                        budget = handed
+                if queue and queues.get(user) is queue:
+                    self._wake_at(user, queue[0][0], now)
         return handed
 
     @staticmethod

@@ -10,8 +10,9 @@ that becomes due is done on the running asyncio loop (or by ``drain()``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
+from typing import TypeVar
 
 from readtick.core.clock import Clock, RealClock
 from readtick.core.delivery import Receiver
@@ -19,6 +20,7 @@ from readtick.core.enums import ConversationType, ReceiptFilter
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.messages import Message
 from readtick.core.outbound import Outbound
+from readtick.core.readindex import ReadIndex
 from readtick.core.readranges import ReadRanges
 from readtick.core.receipt import (
     DEFAULT_RECEIPT_LIFETIME,
@@ -26,7 +28,6 @@ from readtick.core.receipt import (
     covered_by_conversation_read,
     drops_out_on_leaving,
     expiry_time,
-    lists_member,
     may_see,
     member_list_refusal,
     member_when_sent,
@@ -49,6 +50,8 @@ from readtick.core.store import (
     peer_key,
 )
 from readtick.core.validation import check_id, check_ids, invalid
+
+T = TypeVar("T")
 
 
 class ReceiptEngine:
@@ -74,7 +77,8 @@ class ReceiptEngine:
         self.store: EngineStore = store if store is not None else MemoryEngineStore()
         self._facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
-        self._outbound = Outbound(self.clock, self.store, bool(delivered_status))
+        self._index = ReadIndex(self.store, self._facts)
+        self._outbound = Outbound(self.clock, self.store, bool(delivered_status), self._index)
         self._delivery = self._outbound.delivery
         self._commits = self._outbound.commits
 
@@ -131,6 +135,7 @@ class ReceiptEngine:
             leave_seq = self.store.last_seq(key)
             for user in members:
                 self.store.close_period(group_id, user, leave_seq)
+                self._index.membership_changed(group_id, user)
             for record in self.store.active_messages(key):
                 leavers = [u for u in members if drops_out_on_leaving(self._facts, record, u)]
                 if not leavers:
@@ -178,6 +183,7 @@ class ReceiptEngine:
         for user in members:
             self.store.add_user(user)
             self.store.open_period(group_id, user, join_seq)
+            self._index.membership_changed(group_id, user)
 
     # ------------------------------------------------------------------ sessions
     def attach(self, receiver: Receiver) -> None:
@@ -206,6 +212,16 @@ class ReceiptEngine:
         Also gives tasks started by handlers a turn, so chains of reactions settle.
         """
         await self._delivery.drain()
+
+    async def serve(self, call: Callable[[], T]) -> T:
+        """Run a server call in the delivery pump and return its result once it is committed.
+
+        Clients call the engine this way: the calls of one pump slice share one commit (group
+        commit), a burst of them is spread over slices (the loop stays free to paint), and what a
+        call sends is handed out right after its commit. Raises the call's own ``ReceiptError``,
+        or STORE_ERROR if the commit failed (the calls of that slice were undone).
+        """
+        return await self._commits.submit(call)
 
     async def committed(self) -> None:
         """Return once every server call made so far is committed (group commit: the calls of one
@@ -248,6 +264,7 @@ class ReceiptEngine:
                 expires_at=expiry_time(now, self.receipt_lifetime) if has_receipt else None,
             )
             self.store.add_message(record)
+            self._index.sent(record)
         self._outbound.announce(record)
         info = self._outbound.sender_info(record) if has_receipt else None
         return self._outbound.view(record, user), info
@@ -359,14 +376,7 @@ class ReceiptEngine:
         refusal = member_list_refusal(record, user, group_id, group_key(group_id))
         if refusal is not None or record is None:
             raise invalid(f"message {message.message_id} {refusal}")
-        page: list[str] = []
-        for ordinal, member, periods in self.store.members_from(group_id, max(next_flag, 1)):
-            if not lists_member(self._facts, record, member, member_filter, periods):
-                continue
-            if len(page) == count:
-                return ordinal, page
-            page.append(member)
-        return 0, page
+        return self._index.page(record, member_filter, next_flag, count)
 
     def views_of(self, user: str, message_ids: Iterable[int]) -> dict[int, Message]:
         """The engine's current copy of each message as ``user`` sees it (if they can)."""
@@ -393,6 +403,8 @@ class ReceiptEngine:
             record.read_time = now
             self._outbound.settle(record, notify=False)
         self.store.save_read_ranges(key, user, ranges.as_list())
+        for record in records:
+            self._index.changed(record, user)
 
     def _conversation_key(
         self, user: str, conversation_id: str, ctype: ConversationType, *, require_member: bool = True

@@ -12,17 +12,18 @@ from collections.abc import Sequence
 
 from readtick.core.clock import Clock
 from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
-from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message, message_from_payload
+from readtick.core.readindex import ReadIndex
 from readtick.core.receipt import (
     PEER_RECEIVER_PERIODS,
     Period,
     ReceiptCounts,
     awaits_read,
     hears_of_expiry,
-    is_eligible,
     is_recipient,
+    member_lists,
     receiver_view,
     status_after_change,
     transition,
@@ -48,13 +49,15 @@ class Outbound:
     Args:
         clock, store: the engine's.
         delivered_status: the engine's DELIVERED option (rule 8); may be changed later.
+        index: the engine's member-list index, told of every delivery.
     """
 
-    def __init__(self, clock: Clock, store: EngineStore, delivered_status: bool) -> None:
+    def __init__(self, clock: Clock, store: EngineStore, delivered_status: bool, index: ReadIndex) -> None:
         self._clock = clock
         self._store = store
         self._facts = StoreFacts(store)
         self.delivered_status = delivered_status
+        self._index = index
         self.delivery = Delivery(clock, self)
         self.commits = GroupCommit(store, self.delivery.kick, self._undone)
         # A receiver's view of a message is the same for every receiver who has not read it: one
@@ -65,9 +68,15 @@ class Outbound:
     def announce(self, record: MessageRecord) -> None:
         """A new message: on its way to every recipient online now (the others get it on reconnect)."""
         parcel = Parcel(MESSAGE, record.message_id, message_id=record.message_id)
-        for user in self._candidates(record):
-            if self.delivery.is_online(user) and is_recipient(self._facts, record, user):
-                self.delivery.send(user, parcel)
+        if record.conversation_type is ConversationType.PEER:
+            recipients = [record.target_id]
+        else:
+            recipients = [
+                member
+                for _, member, periods in self._store.members_from(record.target_id, 1)
+                if is_recipient(self._facts, record, member, periods)
+            ]
+        self.delivery.send_to(recipients, parcel)
 
     def _candidates(self, record: MessageRecord) -> list[str]:
         """Everyone who may be a recipient of ``record`` (its peer, or its group's members ever)."""
@@ -150,9 +159,21 @@ class Outbound:
         receiver.receive_message(self.view(record, user))
         with self.commits.write():
             self._store.save_delivered_seq(key, user, record.seq)
-            if awaits_read(record.status) and is_eligible(self._facts, record, user):
+            lists = member_lists(self._facts, record, user)
+            if awaits_read(record.status) and (lists[ReceiptFilter.READ] or lists[ReceiptFilter.UNREAD]):
+                # an eligible reader's client has it (every eligible member is on READ or UNREAD)
                 record.delivered += 1
                 self.settle(record, notify=self.delivered_status)
+            self._index.listed(record, user, lists)
+
+    def serve(self, deadline: float) -> bool:
+        """Run the server calls clients submitted (for delivery, at the start of a slice)."""
+        self.commits.serve(deadline)
+        return self.commits.has_requests
+
+    def handing_out(self) -> GroupCommit:
+        """``with``: one operation around a slice of hand-overs (their writes are one unit)."""
+        return self.commits.write()
 
     def commit(self, needed: bool) -> bool:
         """Commit the engine's writes (for delivery, before it hands out what they sent)."""
@@ -162,6 +183,7 @@ class Outbound:
         """The store undid the writes since the last commit: forget what they sent and built."""
         self.delivery.drop_staged()
         self._shared_views.clear()
+        self._index.clear()
 
     def next_expiry(self) -> float | None:
         """When the next unfinished receipt expires (for delivery's timer on a real clock)."""

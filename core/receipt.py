@@ -41,7 +41,7 @@ The rules, numbered as in the README; each names what here decides it
  6. Who sees counts: only the sender; others see their own view (``receiver_view``); a message
     without a receipt has no info (``without_receipt``).
  7. Member lists: the caller's own group receipt messages (``member_list_refusal``), pages of
-    ``MEMBER_PAGE_MIN``..``MEMBER_PAGE_MAX``, every eligible member once (``lists_member``).
+    ``MEMBER_PAGE_MIN``..``MEMBER_PAGE_MAX``, every eligible member once (``member_lists``).
  8. DELIVERED (engine option) once every eligible reader's client has it (``status_after_change``).
  9. Expiry at send time + lifetime (``DEFAULT_RECEIPT_LIFETIME``, ``expiry_time``); the sender and
     every recipient who has not read it hear of it (``hears_of_expiry``).
@@ -204,11 +204,19 @@ class ReaderFacts(Protocol):
 def member_when_sent(periods: Sequence[Period], seq: int) -> bool:
     """Whether a member with these ``periods`` received the message at ``seq`` (read ranges join
     across others' receipt messages only where the reader was not a member: ``core.readranges``)."""
-    return any(join < seq and (leave is None or seq <= leave) for join, leave in periods)
+    # a plain loop: this runs once per member on every fan-out, and any() over a generator costs
+    # twice as much
+    for join, leave in periods:
+        if join < seq and (leave is None or seq <= leave):
+            return True
+    return False
 
 
 def _member_ever_since(periods: Sequence[Period], seq: int) -> bool:
-    return any(join < seq and leave is None for join, leave in periods)
+    for join, leave in periods:
+        if join < seq and leave is None:
+            return True
+    return False
 
 
 def is_recipient(
@@ -362,6 +370,21 @@ def member_list_refusal(
     return None
 
 
+def member_lists(
+    facts: ReaderFacts, message: ReceiptMessage, member: str, periods: Sequence[Period] | None = None
+) -> tuple[bool, bool, bool]:
+    """Rule 7: whether ``member`` is on ``message``'s READ, UNREAD and DELIVERED lists (in the
+    order of ``ReceiptFilter``'s values).
+
+    Every eligible member is on exactly one of READ and UNREAD; DELIVERED lists those whose client
+    has the message (a reader's client has it, whatever the link did since).
+    """
+    if not is_eligible(facts, message, member, periods):
+        return (False, False, False)
+    has_read = facts.has_read(message, member)
+    return (has_read, not has_read, has_read or facts.has_received(message, member))
+
+
 def lists_member(
     facts: ReaderFacts,
     message: ReceiptMessage,
@@ -369,19 +392,8 @@ def lists_member(
     member_filter: ReceiptFilter,
     periods: Sequence[Period] | None = None,
 ) -> bool:
-    """Rule 7: whether ``member`` is on ``message``'s READ, UNREAD or DELIVERED list.
-
-    Every eligible member is on exactly one of READ and UNREAD; DELIVERED lists those whose client
-    has the message (a reader's client has it, whatever the link did since).
-    """
-    if not is_eligible(facts, message, member, periods):
-        return False
-    has_read = facts.has_read(message, member)
-    if member_filter is ReceiptFilter.READ:
-        return has_read
-    if member_filter is ReceiptFilter.UNREAD:
-        return not has_read
-    return has_read or facts.has_received(message, member)
+    """Rule 7: whether ``member`` is on ``message``'s READ, UNREAD or DELIVERED list."""
+    return member_lists(facts, message, member, periods)[member_filter]
 
 
 # ---------------------------------------------------------------------- expiry (rule 9)

@@ -129,6 +129,11 @@ class EngineStore(Protocol):
     def open_period(self, group_id: str, user_id: str, join_seq: int) -> None: ...
     def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None: ...
     def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, Sequence[Period]]]: ...
+    def member_ids(self, group_id: str) -> Sequence[str]:
+        """Everyone who ever was a member, by ordinal (``member_ids(g)[ordinal - 1]``)."""
+        ...
+
+    def current_ordinals(self, group_id: str) -> list[int]: ...
     def memberships_of(self, user_id: str) -> list[tuple[str, Sequence[Period]]]: ...
 
     def add_peer_conversation(self, key: str, user_a: str, user_b: str) -> None: ...
@@ -299,6 +304,12 @@ class MemoryEngineStore:
         for index in range(max(ordinal, 1) - 1, len(order)):
             m = members[order[index]]
             yield m.ordinal, order[index], m.periods
+
+    def member_ids(self, group_id: str) -> Sequence[str]:
+        return self._member_order.get(group_id, ())
+
+    def current_ordinals(self, group_id: str) -> list[int]:
+        return [m.ordinal for m in self._groups.get(group_id, {}).values() if m.current]
 
     def memberships_of(self, user_id: str) -> list[tuple[str, Sequence[Period]]]:
         return [
