@@ -94,3 +94,56 @@ async def test_a_1500_member_group_pages_every_unread_member_exactly_once():
     assert len(unread) == 15 and all(len(page) == 100 for page in unread[:-1])
     info = world["alice"].cached_receipt_info(sent.message_id)
     assert (info.read_member_count, info.unread_member_count) == (1, 1499)
+
+
+async def test_pages_agree_with_the_rules_after_reads_deliveries_leaves_and_rejoins():
+    """The page index is derived state: after any mix of events it lists what the rules say."""
+    import random
+
+    from readtick.core.receipt import lists_member
+
+    rng = random.Random(7)
+    members = [f"m{i:02}" for i in range(12)]
+    world = await make_world(["alice", *members], groups={"team": ["alice", *members]})
+    engine = world.engine
+    sent = []
+    for step in range(60):
+        roll = rng.random()
+        current = engine.group_members("team")
+        if roll < 0.25 and "alice" in current:
+            sent.append(await world.send("alice", "team", f"s{step}", group=True))
+        elif roll < 0.6 and sent:
+            reader = rng.choice(members)
+            message = rng.choice(sent)
+            copy = world[reader].cached_message(message.message_id)
+            if copy is not None and reader in current:
+                try:
+                    await world[reader].send_message_receipts_read([copy], "team", GROUP)
+                except ReceiptError:
+                    pass  # already read, or expired: nothing changes
+        elif roll < 0.75:
+            user = rng.choice(members)
+            world[user].set_online(not world[user].online)
+        elif roll < 0.9:
+            leaver = rng.choice(members)
+            if leaver in current:
+                engine.remove_group_members("team", [leaver])
+        else:
+            joiner = rng.choice(members)
+            if joiner not in current:
+                engine.add_group_members("team", [joiner])
+        await world.settle()
+    facts = engine._facts
+    for message in sent:
+        record = engine.store.get_message(message.message_id)
+        for member_filter in (ReceiptFilter.READ, ReceiptFilter.UNREAD, ReceiptFilter.DELIVERED):
+            expected = [
+                m for m in engine.store.member_ids("team") if lists_member(facts, record, m, member_filter)
+            ]
+            flag, listed = 0, []
+            while True:
+                flag, page = engine.receipt_members("alice", message, "team", member_filter, flag, 3)
+                listed += page
+                if flag == 0:
+                    break
+            assert listed == expected, (message.message_id, member_filter)

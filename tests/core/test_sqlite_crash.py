@@ -21,10 +21,12 @@ USERS = ["alice", "bob", "carol", "dave"]
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 
 
-def run_and_kill(data_dir: Path, seed: int, acks_before_kill: int, synchronous: str) -> list[dict]:
+def run_and_kill(
+    data_dir: Path, seed: int, acks_before_kill: int, synchronous: str, mode: str = "serial"
+) -> list[dict]:
     """Start the child, SIGKILL it right after its n-th acknowledgement; return every ack it made."""
     child = subprocess.Popen(
-        [sys.executable, str(CHILD), str(data_dir), str(seed), synchronous],
+        [sys.executable, str(CHILD), str(data_dir), str(seed), synchronous, mode],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -90,5 +92,17 @@ async def test_sigkill_loses_nothing_acknowledged(tmp_path, synchronous):
     for kills, (seed, kill_after) in enumerate(((1, 40), (2, 25), (3, 60)), start=1):
         acks += run_and_kill(tmp_path, seed, kill_after, synchronous)
         await verify(tmp_path, acks, kills)
+    assert sum(1 for a in acks if a["op"] == "send") >= 20
+    assert sum(1 for a in acks if a["op"] == "read") >= 10
+
+
+# Several calls in flight in one loop turn share one commit: a kill lands between a batch's writes
+# and its commit, or just after a commit while other calls of the next batch are being served.
+@pytest.mark.parametrize("synchronous", ["FULL", "NORMAL"])
+async def test_sigkill_during_batched_commits_loses_nothing_acknowledged(tmp_path, synchronous):
+    acks: list[dict] = []
+    for kills, (seed, kill_after) in enumerate(((4, 30), (5, 17), (6, 45)), start=1):
+        acks += run_and_kill(tmp_path, seed, kill_after, synchronous, "burst")
+        await verify(tmp_path, acks, kills * 2)  # up to two sends of a batch were in flight
     assert sum(1 for a in acks if a["op"] == "send") >= 20
     assert sum(1 for a in acks if a["op"] == "read") >= 10
