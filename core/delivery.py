@@ -168,6 +168,8 @@ class Delivery:
         self._pump_loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._more_calls = False
+        self._closed = False
+        self._held: list[tuple[str, float, Parcel]] = []  # committed, waiting for their callers
         self.visits = 0
         self.slices = 0
         self.slice_parcels = SLICE_PARCELS
@@ -234,12 +236,19 @@ class Delivery:
                 staged.append((user, now + receiver.latency, parcel))
         self.kick()
 
-    def release(self, count: int | None = None) -> None:
-        """Queue the staged parcels, or the first ``count`` (the writes behind them are committed)."""
-        if count is None or count >= len(self._staged):
-            staged, self._staged = self._staged, []
-        else:
-            staged, self._staged = self._staged[:count], self._staged[count:]
+    def _release_held(self) -> None:
+        if self._closed:
+            return
+        held, self._held = self._held, []
+        self._staged[:0] = held  # committed already, and older than anything staged since
+        if self._pump_handle is not None:
+            self._pump_handle.cancel()
+            self._pump_handle = None
+        self._scheduled_pump()  # now: a zero-latency read reaches its sender in this loop turn
+
+    def release(self) -> None:
+        """Queue the staged parcels (the writes behind them are committed)."""
+        staged, self._staged = self._staged, []
         now = self._clock.now()
         for user, due, parcel in staged:
             queue = self._queues.get(user)
@@ -256,6 +265,8 @@ class Delivery:
     def _unstage(self, user: str) -> None:
         if self._staged:
             self._staged = [item for item in self._staged if item[0] != user]
+        if self._held:
+            self._held = [item for item in self._held if item[0] != user]
 
     def _wake_at(self, user: str, due: float, now: float) -> None:
         if due <= now:
@@ -274,7 +285,7 @@ class Delivery:
         idle_rounds = 0
         while idle_rounds < 3:
             handed = self._slice()
-            busy = bool(self._is_ready or self._staged or self._more_calls)
+            busy = bool(self._is_ready or self._staged or self._held or self._more_calls)
             if not busy:
                 self._source.commit(True)  # what the deliveries wrote: one commit per drain
             await asyncio.sleep(0)
@@ -282,6 +293,8 @@ class Delivery:
 
     def kick(self) -> None:
         """Something may have become due: pump soon on the running loop (``drain()`` if none)."""
+        if self._closed:
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -293,6 +306,7 @@ class Delivery:
 
     def close(self) -> None:
         """Stop the pump and its timer."""
+        self._closed = True
         for handle in (self._pump_handle, self._timer):
             if handle is not None:
                 handle.cancel()
@@ -323,14 +337,18 @@ class Delivery:
         self.slices += 1
         deadline = time.perf_counter() + self.slice_seconds
         self._source.expire_due()
-        # What the calls served now send waits for the next slice, so that each caller's own
-        # continuation (its cache update, woken by the commit) runs first; the next slice follows
-        # in the same loop turn.
+        # What the calls served now send is held until each caller's own continuation (its cache
+        # update, woken by the commit) has run: released by a callback queued after those wakeups.
         releasable = len(self._staged)
         self._more_calls = self._source.serve(deadline)
-        if not self._source.commit(bool(self._staged)):
+        served = self._staged[releasable:]
+        del self._staged[releasable:]
+        if not self._source.commit(bool(self._staged or served)):
             return 0
-        self.release(releasable)
+        self.release()
+        if served:
+            self._held.extend(served)
+            asyncio.get_running_loop().call_soon(self._release_held)
         now = self._clock.now()
         timers, ready, is_ready, queues = self._timers, self._ready, self._is_ready, self._queues
         while timers and timers[0][0] <= now:

@@ -66,13 +66,15 @@ async def test_a_10000_member_send_is_delivered_over_several_loop_turns_and_drai
     assert len(per_turn) >= math.ceil(9_999 / (2 * slice_parcels))
 
 
-async def test_a_zero_latency_read_reaches_the_sender_before_the_readers_call_returns():
+async def test_a_zero_latency_read_reaches_the_sender_in_the_loop_turn_the_readers_call_returns_in():
     world = await make_world(["alice", "bob"])
     sent = await world.send("alice", "bob")
-    await world["bob"].send_message_receipts_read(
-        [world.copy_of("bob", sent)], "alice", ConversationType.PEER
-    )
-    # no drain: the pump that committed the read handed it to alice in the same loop turn
+    bob_copy = world.copy_of("bob", sent)
+    await world["bob"].send_message_receipts_read([bob_copy], "alice", ConversationType.PEER)
+    # bob's own copy first (his call's continuation), then alice, by the next callback: no drain
+    assert world.copy_of("bob", sent).receipt_status.name == "DONE"
+    assert world.handler("alice").receipt_infos() == []
+    await asyncio.sleep(0)
     assert [info.message_id for info in world.handler("alice").receipt_infos()] == [sent.message_id]
 
 

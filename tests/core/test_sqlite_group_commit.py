@@ -39,7 +39,8 @@ async def test_concurrent_reads_share_one_commit_and_return_after_it(tmp_path):
     # 20 reads in one turn: one commit for the reads (and one for the sender's deliveries);
     # awaited one by one: a commit each
     assert concurrent <= 2 and one_by_one >= len(READERS)
-    store.close()
+    await world.settle()
+    world.engine.close()
     reopened = SqliteEngineStore(tmp_path / "engine.sqlite3")
     assert reopened.get_message(sent[0].message_id).read == len(READERS)  # all of it on disk
     reopened.close()
