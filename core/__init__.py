@@ -26,6 +26,7 @@ from readtick.core.messages import (
     CommandMessage,
     FileMessage,
     ImageMessage,
+    MediaMessage,
     Message,
     MultipleMessage,
     TextMessage,
@@ -42,6 +43,8 @@ from readtick.core.results import (
     MessageSendConfig,
     MessageSentResult,
 )
+from readtick.core.sessions import DEFAULT_DEVICE
+from readtick.core.uploads import MediaMessageSendNotification
 
 __all__ = [
     "AudioMessage",
@@ -53,12 +56,15 @@ __all__ = [
     "ConnectionState",
     "ConversationMessageReceiptReadSentResult",
     "ConversationType",
+    "DEFAULT_DEVICE",
     "ErrorCode",
     "EventHandler",
     "FileMessage",
     "GroupMessageReceiptMemberListQueriedResult",
     "GroupMessageReceiptMemberQueryConfig",
     "ImageMessage",
+    "MediaMessage",
+    "MediaMessageSendNotification",
     "Message",
     "MessageDirection",
     "MessageQueriedResult",

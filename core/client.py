@@ -8,34 +8,31 @@ after the local cache has been updated.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Protocol
 
+from readtick.core import drafts
+from readtick.core.callbacks import CacheListener, Callbacks
 from readtick.core.copies import LocalCopies
 from readtick.core.engine import ReceiptEngine
 from readtick.core.enums import (
     ConnectionState,
     ConversationType,
-    MessageDirection,
     ReceiptFilter,
     ReceiptStatus,
-    SentStatus,
 )
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.handler import EventHandler
 from readtick.core.link import Link
 from readtick.core.localcache import HISTORY_PAGE_MAX, LocalCache, MemoryLocalCache, history_page
-from readtick.core.messages import Message
+from readtick.core.mediafile import open_media_file
+from readtick.core.messages import ImageMessage, MediaMessage, Message
 from readtick.core.receipt import (
     MEMBER_PAGE_MAX,
     MEMBER_PAGE_MIN,
     READ_LIMIT,
-    receipt_refusal,
     status_at_send,
-    status_of_failed_send,
 )
 from readtick.core.results import (
     ConversationMessageReceiptReadSentResult,
@@ -48,13 +45,15 @@ from readtick.core.results import (
     MessageSendConfig,
     MessageSentResult,
 )
+from readtick.core.sessions import DEFAULT_DEVICE, Session
 from readtick.core.store import CONVERSATION_RECEIPT, RECEIPT_EXPIRED, OutboxEvent
+from readtick.core.uploads import MediaMessageSendNotification
 from readtick.core.validation import (
-    check_content,
     check_conversation_type,
     check_id,
     check_int,
     check_messages,
+    check_rate,
     check_seconds,
     invalid,
 )
@@ -62,40 +61,61 @@ from readtick.core.validation import (
 log = logging.getLogger(__name__)
 
 
-class CacheListener(Protocol):
-    """What ``Client.add_cache_listener`` calls: one method per kind of cached thing."""
-
-    def message_cached(self, client: Client, message: Message) -> None: ...
-
-    def receipt_info_cached(self, client: Client, info: MessageReceiptInfo) -> None: ...
-
-
 class Client:
-    """A logged-in (or not yet) user of the engine, like one SDK instance.
+    """A logged-in (or not yet) user of the engine on one device, like one SDK instance.
 
     Args:
         engine: the shared ``ReceiptEngine``.
-        user_id: the user this client acts as (and only as).
+        user_id: the user this client acts as (and only as); read-only.
         latency: seconds of engine clock between the engine sending and this client receiving.
+        device_id: which of the user's devices this client is (``core.sessions``); read-only.
+        upload_rate: bytes per second of engine clock at which media files upload; None: at once.
         cache: the local message cache; in memory by default.
     """
 
     def __init__(
-        self, engine: ReceiptEngine, user_id: str, latency: float = 0.0, *, cache: LocalCache | None = None
+        self,
+        engine: ReceiptEngine,
+        user_id: str,
+        latency: float = 0.0,
+        *,
+        device_id: str = DEFAULT_DEVICE,
+        upload_rate: float | None = None,
+        cache: LocalCache | None = None,
     ) -> None:
         if not isinstance(engine, ReceiptEngine):
             raise invalid(f"engine must be a ReceiptEngine, got {type(engine).__name__}")
         self.engine = engine
-        self.user_id = check_id(user_id, "user id")
-        self.link = Link(check_seconds(latency, "latency"))
+        self._user_id = check_id(user_id, "user id")
+        self._device_id = check_id(device_id, "device id")
+        self.link = Link(
+            check_seconds(latency, "latency"), upload_rate=check_rate(upload_rate, "upload_rate")
+        )
         self.event_handler: EventHandler[Client] = EventHandler()
         self.cache: LocalCache = cache if cache is not None else MemoryLocalCache()
-        self._copies = LocalCopies(self.cache, self._message_written, self._info_written)
-        self._logged_in = False
-        self._cache_listeners: list[CacheListener] = []
+        self._callbacks = Callbacks(self)
+        self._copies = LocalCopies(self.cache, self._callbacks.message_written, self._callbacks.info_written)
+        self._session: Session | None = None
 
     def __repr__(self) -> str:
-        return f"<Client {self.user_id} {'online' if self.online else 'offline'}>"
+        return f"<Client {self.client_id} {'online' if self.online else 'offline'}>"
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def user_id(self) -> str:
+        """The user this client acts as, fixed when it is made (the engine binds it at login)."""
+        return self._user_id
+
+    @property
+    def device_id(self) -> str:
+        """Which of the user's devices this client is."""
+        return self._device_id
+
+    @property
+    def client_id(self) -> str:
+        """The user id, with ``/device`` for a device other than the default one ("alice",
+        "alice/desktop"): how windows and scenarios name a client."""
+        return self._user_id if self._device_id == DEFAULT_DEVICE else f"{self._user_id}/{self._device_id}"
 
     # ------------------------------------------------------------------ link controls
     @property
@@ -107,12 +127,16 @@ class Client:
         return self.link.latency
 
     @property
+    def upload_rate(self) -> float | None:
+        return self.link.upload_rate
+
+    @property
     def logged_in(self) -> bool:
-        return self._logged_in
+        return self._session is not None
 
     @property
     def connection_state(self) -> ConnectionState:
-        return ConnectionState.CONNECTED if self._logged_in and self.link.up else ConnectionState.DISCONNECTED
+        return ConnectionState.CONNECTED if self.logged_in and self.link.up else ConnectionState.DISCONNECTED
 
     def set_online(self, online: bool) -> None:
         """Switch the simulated link. Offline: calls fail and events wait; online: catch up."""
@@ -121,29 +145,33 @@ class Client:
         if online == self.link.up:
             return
         self.link.up = online
-        if self._logged_in:
-            self.engine.link_changed(self)
+        if self._session is not None:
+            self.engine.link_changed(self._session)
             self._notify("on_connection_state_changed", self.connection_state)
 
     def set_latency(self, seconds: float) -> None:
         """Delay for what the engine sends from now on (earlier deliveries keep their time)."""
         self.link.latency = check_seconds(seconds, "latency")
 
+    def set_upload_rate(self, bytes_per_second: float | None) -> None:
+        """How fast media files upload from now on, in bytes per second of engine clock (None:
+        at once)."""
+        self.link.upload_rate = check_rate(bytes_per_second, "upload_rate")
+
     # ------------------------------------------------------------------ SDK calls
     async def login(self) -> None:
         """Log in. With the link down this succeeds locally and connects when the link comes up."""
-        if self._logged_in:
+        if self._session is not None:
             raise ReceiptError(
-                ErrorCode.ALREADY_LOGGED_IN, f"{self.user_id!r} is already logged in on this client"
+                ErrorCode.ALREADY_LOGGED_IN, f"{self.client_id!r} is already logged in on this client"
             )
-        self.engine.attach(self)
-        self._logged_in = True
+        self._session = self.engine.attach(self, self._user_id, self._device_id)
         self._notify("on_connection_state_changed", self.connection_state)
 
     async def logout(self) -> None:
-        self._require_login()
-        self.engine.detach(self)
-        self._logged_in = False
+        session = self._require_login()
+        self._session = None
+        self.engine.detach(session)
         self._notify("on_connection_state_changed", ConnectionState.DISCONNECTED)
 
     async def send_message(
@@ -153,45 +181,77 @@ class Client:
         conversation_type: ConversationType,
         config: MessageSendConfig | None = None,
     ) -> MessageSentResult:
-        config = MessageSendConfig() if config is None else config
-        if not isinstance(config, MessageSendConfig):
-            raise invalid(f"config must be a MessageSendConfig, got {type(config).__name__}")
-        check_content(message)
-        ctype = check_conversation_type(conversation_type)
-        has_receipt = bool(config.has_receipt)
-        if has_receipt and (refusal := receipt_refusal(ctype, message.type)) is not None:
-            raise invalid(refusal)
-        if ctype is ConversationType.ROOM:
-            raise invalid("ROOM conversations are outside readtick's scope; use PEER or GROUP")
-        check_id(conversation_id, "conversation id")
-        self._require_login()
-        draft = replace(
-            message,
-            message_id=0,
-            local_message_id=self.cache.next_local_id(),
-            conversation_id=conversation_id,
-            conversation_type=ctype,
-            sender_user_id=self.user_id,
-            direction=MessageDirection.SEND,
-            sent_status=SentStatus.SENDING,
-            timestamp=self.engine.clock.now(),
-            receipt_status=status_at_send(has_receipt),
-        )
+        if isinstance(message, MediaMessage):
+            raise invalid(
+                f"{message.type.name} messages are sent with send_media_message, which uploads the "
+                "file first; send_message sends the other kinds"
+            )
+        ctype, has_receipt = drafts.check_send(message, conversation_id, conversation_type, config)
+        session = self._require_login()
+        draft = self._draft(message, conversation_id, ctype, status_at_send(has_receipt))
         try:
             self._require_link()
             sent, info = await self.engine.serve(
-                lambda: self.engine.accept_message(self.user_id, draft, has_receipt)
+                lambda: self.engine.accept_message(session, draft, has_receipt)
             )
         except ReceiptError as error:
-            failed = replace(
-                draft,
-                sent_status=SentStatus.FAILED,
-                receipt_status=status_of_failed_send(has_receipt),
-            )
-            self._copies.put(failed)
-            raise ReceiptError(error.code, error.message, failed_message=failed) from None
+            raise self._failed(draft, has_receipt, error) from None
         sent = replace(sent, local_message_id=draft.local_message_id)
         self._copies.put(sent)
+        if info is not None:
+            self._copies.put_info(info)
+        return MessageSentResult(sent)
+
+    async def send_media_message(
+        self,
+        message: Message,
+        conversation_id: str,
+        conversation_type: ConversationType,
+        config: MessageSendConfig | None = None,
+        notification: MediaMessageSendNotification | None = None,
+    ) -> MessageSentResult:
+        """Send an image, file, audio or video message: check its file, attach it (the copy is in
+        the cache as SENDING; ``notification.on_message_attached``), upload it on the engine's
+        clock at ``upload_rate`` (``on_media_uploading_progress``), then send it as
+        ``send_message`` sends text: only now does its receipt start. Going offline or logging out
+        before the upload ends fails the send (FAILED, kept in the cache)."""
+        if not isinstance(message, MediaMessage):
+            raise invalid(
+                f"send_media_message sends IMAGE, FILE, AUDIO and VIDEO messages, not "
+                f"{type(message).__name__}; send it with send_message"
+            )
+        ctype, has_receipt = drafts.check_send(message, conversation_id, conversation_type, config)
+        session = self._require_login()
+        file = open_media_file(message.file_local_path)
+        local = replace(
+            message, file_local_path=file.path, file_name=message.file_name or file.name, file_size=file.size
+        )
+        if isinstance(local, ImageMessage) and not (
+            local.original_image_width and local.original_image_height
+        ):
+            local = replace(local, original_image_width=file.width, original_image_height=file.height)
+        # Attached, not sent: no receipt yet (it starts, PROCESSING, when the upload completes).
+        draft = self._draft(local, conversation_id, ctype, ReceiptStatus.NONE)
+        self._copies.put(draft)
+        self._callbacks.attached(notification, draft)
+        try:
+            self._require_link()
+            await self.engine.upload(
+                session,
+                file.name,
+                file.size,
+                self.link.upload_rate,
+                lambda current, total: self._callbacks.upload_progressed(notification, draft, current, total),
+            )
+            self._require_link()
+            sent, info = await self.engine.serve(
+                lambda: self.engine.accept_message(session, draft, has_receipt)
+            )
+        except ReceiptError as error:
+            raise self._failed(draft, has_receipt, error) from None
+        assert isinstance(sent, MediaMessage)
+        sent = replace(sent, local_message_id=draft.local_message_id, file_local_path=file.path)
+        self._copies.replace_draft(draft, sent)
         if info is not None:
             self._copies.put_info(info)
         return MessageSentResult(sent)
@@ -207,9 +267,9 @@ class Client:
             )
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
-        self._require_online()
+        session = self._require_online()
         read_ids, error_ids = await self.engine.serve(
-            lambda: self.engine.mark_read(self.user_id, messages, conversation_id, ctype)
+            lambda: self.engine.mark_read(session, messages, conversation_id, ctype)
         )
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return MessageReceiptsReadSentResult(conversation_id, ctype, tuple(error_ids))
@@ -219,9 +279,9 @@ class Client:
     ) -> ConversationMessageReceiptReadSentResult:
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
-        self._require_online()
+        session = self._require_online()
         read_ids = await self.engine.serve(
-            lambda: self.engine.mark_conversation_read(self.user_id, conversation_id, ctype)
+            lambda: self.engine.mark_conversation_read(session, conversation_id, ctype)
         )
         self._copies.move_by_id(read_ids, ReceiptStatus.DONE)
         return ConversationMessageReceiptReadSentResult(conversation_id, ctype)
@@ -232,8 +292,8 @@ class Client:
         messages = check_messages(messages)
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
-        self._require_online()
-        infos, error_ids = self.engine.receipt_infos(self.user_id, messages, conversation_id, ctype)
+        session = self._require_online()
+        infos, error_ids = self.engine.receipt_infos(session, messages, conversation_id, ctype)
         for info in infos:
             if info.read_member_count or info.unread_member_count:
                 self._copies.put_info(info)
@@ -281,14 +341,14 @@ class Client:
         ctype = check_conversation_type(conversation_type)
         check_id(conversation_id, "conversation id")
         check_int(count, "count", 1, HISTORY_PAGE_MAX)
-        self._require_login()
-        if self.link.up and not self.engine.conversation_exists(self.user_id, conversation_id, ctype):
+        session = self._require_login()
+        if self.link.up and not self.engine.conversation_exists(session, conversation_id, ctype):
             raise ReceiptError(
                 ErrorCode.CONVERSATION_DOES_NOT_EXIST, f"conversation {conversation_id!r} does not exist"
             )
         page = history_page(self.cache, conversation_id, ctype, next_message, count, reverse)
         if self.link.up:
-            views = self.engine.views_of(self.user_id, [m.message_id for m in page if m.message_id])
+            views = self.engine.views_of(session, [m.message_id for m in page if m.message_id])
             page = self._copies.refresh(page, views)
         return MessageQueriedResult(conversation_id, ctype, tuple(page))
 
@@ -312,11 +372,12 @@ class Client:
         (the window's message list) also needs the client's own sends and reads, including
         those made by a script or the scenario player rather than through the view. Listeners
         run synchronously, after the cache was written and before the event handler is called.
+        One with an ``upload_progressed`` method is also told how media uploads progress.
         """
-        self._cache_listeners.append(listener)
+        self._callbacks.listeners.append(listener)
 
     def remove_cache_listener(self, listener: CacheListener) -> None:
-        self._cache_listeners.remove(listener)
+        self._callbacks.listeners.remove(listener)
 
     # ------------------------------------------------------------------ from the engine
     def receive_message(self, message: Message) -> None:
@@ -337,6 +398,8 @@ class Client:
             # one's own messages, so only the cache (and its listeners) hear of it
             self._copies.move_by_id([info.message_id for info in event.infos], ReceiptStatus.EXPIRED)
         elif event.kind == CONVERSATION_RECEIPT:
+            # the peer read this user's messages, or (is_self_operated) this user read the
+            # conversation on another of its devices
             for info in event.infos:
                 self._copies.apply_conversation_receipt(self.user_id, info)
             self._notify("on_conversation_message_receipt_changed", list(event.infos))
@@ -368,25 +431,37 @@ class Client:
             config.count if count is None else count, "count", MEMBER_PAGE_MIN, MEMBER_PAGE_MAX
         )
         next_flag = check_int(config.next_flag, "next_flag", 0)
-        self._require_online()
+        session = self._require_online()
         flag, users = self.engine.receipt_members(
-            self.user_id, message, group_id, member_filter, next_flag, page_size
+            session, message, group_id, member_filter, next_flag, page_size
         )
         return GroupMessageReceiptMemberListQueriedResult(group_id, flag, tuple(users))
 
-    def _message_written(self, message: Message) -> None:
-        for listener in list(self._cache_listeners):
-            self._call_safely(f"cache listener {listener!r}", listener.message_cached, message)
+    def _draft(
+        self, message: Message, conversation_id: str, ctype: ConversationType, status: ReceiptStatus
+    ) -> Message:
+        return drafts.draft(
+            message,
+            conversation_id,
+            ctype,
+            status,
+            sender=self._user_id,
+            local_id=self.cache.next_local_id(),
+            now=self.engine.clock.now(),
+        )
 
-    def _info_written(self, info: MessageReceiptInfo) -> None:
-        for listener in list(self._cache_listeners):
-            self._call_safely(f"cache listener {listener!r}", listener.receipt_info_cached, info)
+    def _failed(self, draft: Message, has_receipt: bool, error: ReceiptError) -> ReceiptError:
+        """Keep ``draft`` as a failed send and return the error that says so."""
+        failed = drafts.failed(draft, has_receipt)
+        self._copies.put(failed)
+        return ReceiptError(error.code, error.message, failed_message=failed)
 
-    def _require_login(self) -> None:
-        if not self._logged_in:
+    def _require_login(self) -> Session:
+        if self._session is None:
             raise ReceiptError(
-                ErrorCode.NOT_LOGGED_IN, f"{self.user_id!r} is not logged in; call login() first"
+                ErrorCode.NOT_LOGGED_IN, f"{self.client_id!r} is not logged in; call login() first"
             )
+        return self._session
 
     def _require_link(self) -> None:
         if not self.link.up:
@@ -395,21 +470,10 @@ class Client:
                 f"{self.user_id!r} is offline: the engine cannot be reached (switch the client back online)",
             )
 
-    def _require_online(self) -> None:
-        self._require_login()
+    def _require_online(self) -> Session:
+        session = self._require_login()
         self._require_link()
+        return session
 
     def _notify(self, name: str, *args: object) -> None:
-        self._call_safely(f"event handler {name}", getattr(self.event_handler, name), *args)
-
-    def _call_safely(self, what: str, function: Callable[..., object], *args: object) -> None:
-        """Call user code; its bug is reported on the loop and never breaks delivery."""
-        try:
-            function(self, *args)
-        except Exception as error:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                log.exception("%s of %r raised", what, self.user_id)
-                return
-            loop.call_exception_handler({"message": f"{what} of {self.user_id!r} raised", "exception": error})
+        self._callbacks.handler(name, *args)

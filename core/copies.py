@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus
-from readtick.core.localcache import LocalCache
+from readtick.core.localcache import LocalCache, cache_key
 from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read, copy_status_after
 from readtick.core.results import MessageReceiptInfo
@@ -58,6 +58,12 @@ class LocalCopies:
         self._cache.put(message)
         self._message_written(message)
 
+    def replace_draft(self, draft: Message, sent: Message) -> None:
+        """The engine accepted ``draft`` (kept by its local id while its file uploaded): ``sent``
+        takes its place in the cache, so the conversation shows one message, where it was."""
+        self._cache.replace(cache_key(draft), sent)
+        self._message_written(sent)
+
     def put_info(self, info: MessageReceiptInfo) -> None:
         self._cache.put_info(info)
         self._info_written(info)
@@ -85,20 +91,24 @@ class LocalCopies:
 
     def apply_conversation_receipt(self, owner: str, info: MessageReceiptInfo) -> None:
         """The peer read the conversation up to ``info.message_id``: every message ``owner`` sent
-        there up to that watermark, still awaiting a read, is DONE (rule 4)."""
+        there up to that watermark, still awaiting a read, is DONE (rule 4). With
+        ``is_self_operated``, ``owner`` read it on another device: the messages it received up to
+        the watermark are DONE."""
         watermark = self._cache.get(info.message_id)
         if watermark is None:
             log.warning("%s: conversation receipt for unknown message %s", owner, info.message_id)
             return
+        side = MessageDirection.RECEIVE if info.is_self_operated else MessageDirection.SEND
         for message in self._cache.conversation(info.conversation_id, ConversationType.PEER):
             if (
-                message.direction is MessageDirection.SEND
+                message.direction is side
                 and message.message_id
                 and message.conversation_seq <= watermark.conversation_seq
                 and awaits_read(message.receipt_status)
             ):
                 self.move(message, ReceiptStatus.DONE)
-                self.put_info(replace(info, message_id=message.message_id))
+                if side is MessageDirection.SEND:
+                    self.put_info(replace(info, message_id=message.message_id))
 
     def refresh(self, page: list[Message], views: Mapping[int, Message]) -> list[Message]:
         """Bring a page of copies up to the engine's ``views`` of them (by message id)."""

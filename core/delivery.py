@@ -1,8 +1,10 @@
 """How what the engine sends reaches each logged-in client: in order, after that client's latency,
 in bounded slices that leave the event loop free to paint in between.
 
-The engine decides *what* a user gets (the receipt rules); delivery decides *when*. Each receiver
-has one first-in first-out queue of parcels, each due at its send time plus the receiver's latency
+The engine decides *what* a user gets (the receipt rules); delivery decides *when*. A user may be
+logged in on several devices, each a receiver: what is sent to a user is queued for each of its
+receivers (``send``: the per-device fan-out). Each receiver has one first-in first-out queue of
+parcels, each due at its send time plus the receiver's latency
 on the engine's clock, so lowering the latency never lets a later parcel overtake an earlier one.
 
 Theory of operation: like asyncio's own loop, the pump never scans every receiver. A receiver whose
@@ -44,7 +46,7 @@ SLICE_PARCELS = 512
 SLICE_SECONDS = 0.004
 """Most time one pump slice spends before it yields (a frame at 60 Hz is 16 ms)."""
 
-MESSAGE, EVENT, EXPIRY = "message", "event", "expiry"
+MESSAGE, EVENT, EXPIRY, SYNC = "message", "event", "expiry", "sync"
 """The kinds of ``Parcel``."""
 
 
@@ -57,6 +59,8 @@ class Parcel:
             ``EVENT``: a receipt ``event``, kept in the user's outbox under ``order`` until taken.
             ``EXPIRY``: the receipt of ``message_id`` expired before the user read it; kept
             nowhere, the engine derives it again on reconnect from ``Receiver.awaiting_read``.
+            ``SYNC``: a receipt ``event`` about what the user did on another of its devices (a
+            read); kept nowhere either, derived again on reconnect like an expiry.
         order: its place in the engine's global order (a message's id, an event's outbox key).
         merged: the outbox keys of every event merged into this one (``merge_events``).
     """
@@ -88,10 +92,14 @@ def merge_events(parcels: list[Parcel]) -> Parcel:
 
 
 class Receiver(Protocol):
-    """What a client offers delivery: who it is, the state of its link, and where parcels go."""
+    """What a logged-in client offers delivery (a ``core.sessions.Session``): who it is, the state
+    of its link, and where parcels go. A user may have several, one per device."""
 
     @property
     def user_id(self) -> str: ...
+
+    @property
+    def device_id(self) -> str: ...
 
     @property
     def online(self) -> bool: ...
@@ -155,21 +163,22 @@ class Delivery:
     def __init__(self, clock: Clock, source: Source) -> None:
         self._clock = clock
         self._source = source
-        self._receivers: dict[str, Receiver] = {}
-        self._queues: dict[str, deque[tuple[float, Parcel]]] = {}
+        # each user's logged-in devices (receivers), in login order; one queue per receiver
+        self._receivers: dict[str, list[Receiver]] = {}
+        self._queues: dict[Receiver, deque[tuple[float, Parcel]]] = {}
         # receivers with something due, first come first served: a deque (popping the front of a
         # dict makes the next pop skip every deleted slot) and a set for membership
-        self._ready: deque[str] = deque()
-        self._is_ready: set[str] = set()
-        self._timers: list[tuple[float, int, str]] = []  # (due, tie-break, user) of queue heads
+        self._ready: deque[Receiver] = deque()
+        self._is_ready: set[Receiver] = set()
+        self._timers: list[tuple[float, int, Receiver]] = []  # (due, tie-break, receiver) of heads
         self._tie = itertools.count()
-        self._staged: list[tuple[str, float, Parcel]] = []  # waiting for their write's commit
+        self._staged: list[tuple[Receiver, float, Parcel]] = []  # waiting for their write's commit
         self._pump_handle: asyncio.Handle | None = None
         self._pump_loop: asyncio.AbstractEventLoop | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._more_calls = False
         self._closed = False
-        self._held: list[tuple[str, float, Parcel]] = []  # committed, waiting for their callers
+        self._held: list[tuple[Receiver, float, Parcel]] = []  # committed, waiting for their callers
         self.visits = 0
         self.slices = 0
         self.slice_parcels = SLICE_PARCELS
@@ -177,63 +186,75 @@ class Delivery:
         clock.subscribe(self.kick)
 
     # ------------------------------------------------------------------ receivers
-    def receiver(self, user: str) -> Receiver | None:
-        """The receiver logged in as ``user``, if any."""
-        return self._receivers.get(user)
+    def receivers(self, user: str) -> list[Receiver]:
+        """The receivers logged in as ``user`` (one per device), in login order."""
+        return list(self._receivers.get(user, ()))
+
+    def is_attached(self, receiver: Receiver) -> bool:
+        return receiver in self._queues
 
     def is_online(self, user: str) -> bool:
-        receiver = self._receivers.get(user)
-        return receiver is not None and receiver.online
+        """Whether one of ``user``'s receivers is logged in with its link up."""
+        return any(receiver.online for receiver in self._receivers.get(user, ()))
 
     def online_users(self) -> list[str]:
-        """Users whose receiver is logged in with its link up."""
-        return [user for user, receiver in self._receivers.items() if receiver.online]
+        """Users with a receiver logged in with its link up."""
+        return [user for user, devices in self._receivers.items() if any(r.online for r in devices)]
 
     def session_count(self) -> int:
-        return len(self._receivers)
+        return len(self._queues)
 
     def attach(self, receiver: Receiver) -> None:
         """``receiver`` logged in; it gets its backlog once its link is up."""
-        self._receivers[receiver.user_id] = receiver
-        self._queues[receiver.user_id] = deque()
+        self._receivers.setdefault(receiver.user_id, []).append(receiver)
+        self._queues[receiver] = deque()
         self.link_changed(receiver)
 
     def detach(self, receiver: Receiver) -> None:
         """``receiver`` logged out: what was in flight to it is dropped."""
-        if self._receivers.get(receiver.user_id) is receiver:
+        queue = self._queues.pop(receiver, None)
+        if queue is None:
+            return
+        queue.clear()
+        devices = self._receivers[receiver.user_id]
+        devices.remove(receiver)
+        if not devices:
             del self._receivers[receiver.user_id]
-            self._queues.pop(receiver.user_id).clear()
-            self._is_ready.discard(receiver.user_id)
-            self._unstage(receiver.user_id)
+        self._is_ready.discard(receiver)
+        self._unstage(receiver)
 
     def link_changed(self, receiver: Receiver) -> None:
         """The receiver's link went up or down: drop what was in flight; when up, queue the backlog."""
-        user = receiver.user_id
-        if self._receivers.get(user) is not receiver:
+        queue = self._queues.get(receiver)
+        if queue is None:
             return
-        self._queues[user].clear()  # in place: a pump handing out of this queue right now sees it empty
-        self._is_ready.discard(user)
-        self._unstage(user)  # the backlog holds it too
+        queue.clear()  # in place: a pump handing out of this queue right now sees it empty
+        self._is_ready.discard(receiver)
+        self._unstage(receiver)  # the backlog holds it too
         if receiver.online:
             due = self._clock.now() + receiver.latency
-            self._staged.extend((user, due, parcel) for parcel in self._source.backlog(receiver))
+            self._staged.extend((receiver, due, parcel) for parcel in self._source.backlog(receiver))
             self.kick()
 
-    def send(self, user: str, parcel: Parcel) -> None:
-        """Queue ``parcel`` for ``user`` if its receiver is online (else the backlog brings it),
-        once the write that produced it is committed."""
-        receiver = self._receivers.get(user)
-        if receiver is not None and receiver.online:
-            self._staged.append((user, self._clock.now() + receiver.latency, parcel))
+    def send(self, user: str, parcel: Parcel, *, skip: Receiver | None = None) -> None:
+        """Queue ``parcel`` for each of ``user``'s receivers that is online (the others get it from
+        their backlog), except ``skip`` (the device that caused it), once the write that produced
+        it is committed."""
+        now, queued = self._clock.now(), False
+        for receiver in self._receivers.get(user, ()):
+            if receiver.online and receiver is not skip:
+                self._staged.append((receiver, now + receiver.latency, parcel))
+                queued = True
+        if queued:
             self.kick()
 
     def send_to(self, users: list[str], parcel: Parcel) -> None:
         """``send`` one parcel to many users (a group message: one call for the whole fan-out)."""
         now, receivers, staged = self._clock.now(), self._receivers, self._staged
         for user in users:
-            receiver = receivers.get(user)
-            if receiver is not None and receiver.online:
-                staged.append((user, now + receiver.latency, parcel))
+            for receiver in receivers.get(user, ()):
+                if receiver.online:
+                    staged.append((receiver, now + receiver.latency, parcel))
         self.kick()
 
     def _release_held(self) -> None:
@@ -250,31 +271,31 @@ class Delivery:
         """Queue the staged parcels (the writes behind them are committed)."""
         staged, self._staged = self._staged, []
         now = self._clock.now()
-        for user, due, parcel in staged:
-            queue = self._queues.get(user)
+        for receiver, due, parcel in staged:
+            queue = self._queues.get(receiver)
             if queue is None:
                 continue
             queue.append((due, parcel))
             if len(queue) == 1:
-                self._wake_at(user, queue[0][0], now)
+                self._wake_at(receiver, queue[0][0], now)
 
     def drop_staged(self) -> None:
         """The writes behind the staged parcels were undone: they never happened."""
         self._staged.clear()
 
-    def _unstage(self, user: str) -> None:
+    def _unstage(self, receiver: Receiver) -> None:
         if self._staged:
-            self._staged = [item for item in self._staged if item[0] != user]
+            self._staged = [item for item in self._staged if item[0] is not receiver]
         if self._held:
-            self._held = [item for item in self._held if item[0] != user]
+            self._held = [item for item in self._held if item[0] is not receiver]
 
-    def _wake_at(self, user: str, due: float, now: float) -> None:
+    def _wake_at(self, receiver: Receiver, due: float, now: float) -> None:
         if due <= now:
-            if user not in self._is_ready:
-                self._is_ready.add(user)
-                self._ready.append(user)
+            if receiver not in self._is_ready:
+                self._is_ready.add(receiver)
+                self._ready.append(receiver)
         else:
-            heapq.heappush(self._timers, (due, next(self._tie), user))
+            heapq.heappush(self._timers, (due, next(self._tie), receiver))
 
     # ------------------------------------------------------------------ the pump
     async def drain(self) -> None:
@@ -352,21 +373,21 @@ class Delivery:
         now = self._clock.now()
         timers, ready, is_ready, queues = self._timers, self._ready, self._is_ready, self._queues
         while timers and timers[0][0] <= now:
-            user = heapq.heappop(timers)[2]
-            queue = queues.get(user)
+            receiver = heapq.heappop(timers)[2]
+            queue = queues.get(receiver)
             if queue and queue[0][0] <= now:
-                self._wake_at(user, queue[0][0], now)
+                self._wake_at(receiver, queue[0][0], now)
         handed, budget = 0, self.slice_parcels
         hand_over = self._source.hand_over
         with self._source.handing_out():
             while ready and handed < budget:
-                user = ready.popleft()
-                if user not in is_ready:
+                receiver = ready.popleft()
+                if receiver not in is_ready:
                     continue  # dropped since (link down, logout)
-                is_ready.discard(user)
+                is_ready.discard(receiver)
                 self.visits += 1
-                receiver, queue = self._receivers.get(user), queues.get(user)
-                if receiver is None or queue is None:
+                queue = queues.get(receiver)
+                if queue is None:
                     continue
                 while queue and queue[0][0] <= now and handed < budget:
                     parcel, count = self._next_parcel(queue, now)
@@ -374,20 +395,20 @@ class Delivery:
                     handed += count
                     if time.perf_counter() > deadline:
                         budget = handed
-                if queue and queues.get(user) is queue:
-                    self._wake_at(user, queue[0][0], now)
+                if queue and queues.get(receiver) is queue:
+                    self._wake_at(receiver, queue[0][0], now)
         return handed
 
     @staticmethod
     def _next_parcel(queue: deque[tuple[float, Parcel]], now: float) -> tuple[Parcel, int]:
         """The head parcel, with the receipt events due right behind it merged into it."""
         parcel = queue.popleft()[1]
-        if parcel.event is None or parcel.event.kind != MESSAGE_RECEIPT:
+        if parcel.kind != EVENT or parcel.event is None or parcel.event.kind != MESSAGE_RECEIPT:
             return parcel, 1
         run = [parcel]
         while queue and queue[0][0] <= now:
             event = queue[0][1].event
-            if event is None or event.kind != MESSAGE_RECEIPT:
+            if queue[0][1].kind != EVENT or event is None or event.kind != MESSAGE_RECEIPT:
                 break
             run.append(queue.popleft()[1])
         return (merge_events(run), len(run)) if len(run) > 1 else (parcel, 1)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from readtick.core.clock import Clock, RealClock
-from readtick.core.delivery import Receiver
 from readtick.core.enums import ConversationType, ReceiptFilter
 from readtick.core.errors import ErrorCode, ReceiptError
-from readtick.core.messages import Message
+from readtick.core.mediastore import MediaStore
+from readtick.core.messages import MediaMessage, Message
 from readtick.core.outbound import Outbound
 from readtick.core.readindex import ReadIndex
 from readtick.core.readranges import ReadRanges
@@ -31,6 +32,7 @@ from readtick.core.receipt import (
     may_see,
     member_list_refusal,
     member_when_sent,
+    reached_client,
     readers_at_send,
     receiver_view,
     status_at_send,
@@ -38,6 +40,7 @@ from readtick.core.receipt import (
     without_receipt,
 )
 from readtick.core.results import MessageReceiptInfo
+from readtick.core.sessions import DEFAULT_MAX_DEVICES, Actor, DeviceClient, Logins, Session
 from readtick.core.store import (
     CONVERSATION_RECEIPT,
     MESSAGE_RECEIPT,
@@ -49,6 +52,7 @@ from readtick.core.store import (
     group_key,
     peer_key,
 )
+from readtick.core.uploads import Uploads
 from readtick.core.validation import check_id, check_ids, invalid
 
 T = TypeVar("T")
@@ -62,6 +66,9 @@ class ReceiptEngine:
         store: where state lives; ``MemoryEngineStore()`` by default.
         receipt_lifetime: how long a receipt may stay unfinished before it EXPIRES (rule 9).
         delivered_status: report DELIVERED once every eligible reader received a message (rule 8).
+        max_devices: how many devices of one user may be logged in at once (``core.sessions``).
+        media_dir: a folder where the engine keeps a copy of each media file it accepts, for
+            receivers to show (``core.mediastore``); None: receivers see the sender's file.
     """
 
     def __init__(
@@ -70,6 +77,8 @@ class ReceiptEngine:
         store: EngineStore | None = None,
         receipt_lifetime: timedelta = DEFAULT_RECEIPT_LIFETIME,
         delivered_status: bool = False,
+        max_devices: int = DEFAULT_MAX_DEVICES,
+        media_dir: str | Path | None = None,
     ) -> None:
         if not isinstance(receipt_lifetime, timedelta) or receipt_lifetime <= timedelta(0):
             raise invalid(f"receipt_lifetime must be a positive timedelta, got {receipt_lifetime!r}")
@@ -81,6 +90,13 @@ class ReceiptEngine:
         self._outbound = Outbound(self.clock, self.store, bool(delivered_status), self._index)
         self._delivery = self._outbound.delivery
         self._commits = self._outbound.commits
+        self._logins = Logins(self.store, self._delivery, Uploads(self.clock), self._commits, max_devices)
+        self._media = MediaStore(media_dir)
+
+    @property
+    def max_devices(self) -> int:
+        """How many devices of one user may be logged in at once."""
+        return self._logins.max_devices
 
     @property
     def delivered_status(self) -> bool:
@@ -186,25 +202,30 @@ class ReceiptEngine:
             self._index.membership_changed(group_id, user)
 
     # ------------------------------------------------------------------ sessions
-    def attach(self, receiver: Receiver) -> None:
-        """A client logged in as its user; it gets its backlog once its link is up."""
-        other = self._delivery.receiver(receiver.user_id)
-        if other is not None and other is not receiver:
-            raise ReceiptError(
-                ErrorCode.ALREADY_LOGGED_IN,
-                f"{receiver.user_id!r} is already logged in from another client; log that one out first",
-            )
-        with self._commits.write(durable=True):
-            self.store.add_user(receiver.user_id)
-        self._delivery.attach(receiver)
+    def attach(self, client: DeviceClient, user_id: str, device_id: str) -> Session:
+        """``client`` logs in as ``user_id`` on ``device_id``; it acts through the session it gets
+        back (``core.sessions``) and gets its backlog once its link is up."""
+        return self._logins.open(client, check_id(user_id, "user id"), check_id(device_id, "device id"))
 
-    def detach(self, receiver: Receiver) -> None:
-        """The client logged out: nothing more reaches it."""
-        self._delivery.detach(receiver)
+    def detach(self, session: Session) -> None:
+        """The client logged out: nothing more reaches it; its upload, if any, fails."""
+        self._logins.close(session)
 
-    def link_changed(self, receiver: Receiver) -> None:
-        """The client's link went up or down: what was in flight is dropped; when up, it catches up."""
-        self._delivery.link_changed(receiver)
+    def link_changed(self, session: Session) -> None:
+        """The client's link went up or down: what was in flight is dropped (an upload fails);
+        when up, it catches up."""
+        self._logins.link_changed(session)
+
+    def devices_logged_in(self, user_id: str) -> list[str]:
+        """The devices ``user_id`` is logged in on now, in login order."""
+        return self._logins.devices_logged_in(user_id)
+
+    async def upload(
+        self, session: Session, name: str, size: int, rate: float | None, progress: Callable[[int, int], None]
+    ) -> None:
+        """Upload a media file of ``size`` bytes at ``rate`` bytes per second of engine clock
+        (``core.uploads``); fails if the client's link goes down meanwhile."""
+        await self._logins.upload(session, name, size, rate, progress)
 
     async def drain(self) -> None:
         """Return once every delivery and expiry due now has been processed and handled.
@@ -231,9 +252,10 @@ class ReceiptEngine:
 
     # ------------------------------------------------------------------ server calls
     def accept_message(
-        self, user: str, draft: Message, has_receipt: bool
+        self, actor: Actor, draft: Message, has_receipt: bool
     ) -> tuple[Message, MessageReceiptInfo | None]:
         """Store a message the client already checked; return the sender's copy and info."""
+        user, device = self._logins.identify(actor)
         ctype, target = draft.conversation_type, draft.conversation_id
         if ctype is ConversationType.PEER:
             if target == user:
@@ -244,6 +266,10 @@ class ReceiptEngine:
         else:
             self._require_member(user, target)
             key, members = group_key(target), len(self.store.current_members(target))
+        payload = draft.payload()
+        if isinstance(draft, MediaMessage):
+            # receivers see the engine's copy of the file (or the sender's, without a media folder)
+            payload["file_local_path"] = self._media.keep(draft.file_local_path)
         now = self.clock.now()
         with self._commits.write():
             self._outbound.expire_due()
@@ -257,7 +283,7 @@ class ReceiptEngine:
                 sender_user_id=user,
                 seq=self.store.next_seq(key),
                 message_type=draft.type,
-                payload=draft.payload(),
+                payload=payload,
                 timestamp=now,
                 status=status_at_send(has_receipt),
                 eligible=readers_at_send(ctype, members) if has_receipt else 0,
@@ -265,14 +291,18 @@ class ReceiptEngine:
             )
             self.store.add_message(record)
             self._index.sent(record)
-        self._outbound.announce(record)
+            if device is not None and self.store.device_seq(key, user, device) == record.seq - 1:
+                # the sending device holds it and everything before it: it passes its own message
+                self.store.save_device_seq(key, user, device, record.seq)
+        self._outbound.announce(record, actor if isinstance(actor, Session) else None)
         info = self._outbound.sender_info(record) if has_receipt else None
         return self._outbound.view(record, user), info
 
     def mark_read(
-        self, user: str, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
+        self, actor: Actor, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
     ) -> tuple[list[int], list[int]]:
         """Rule 3: read up to 10 messages. Returns (read ids, error ids)."""
+        user, device = self._logins.identify(actor)
         key = self._conversation_key(user, conversation_id, ctype)
         self._outbound.expire_due()
         seen: set[int] = set()
@@ -287,6 +317,8 @@ class ReceiptEngine:
                 self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
             )
             reason = unreadable_reason(self._facts, record, user, key)
+            if reason is None and record is not None and not self._reached(record, user, device):
+                reason = "it has not reached this client yet"
             if reason is None and record is not None:
                 records.append(record)
             else:
@@ -303,10 +335,15 @@ class ReceiptEngine:
                 by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
                 self._outbound.emit(sender, OutboxEvent(MESSAGE_RECEIPT, tuple(infos)))
+        own = tuple(self._outbound.own_read_info(r, user, now) for r in records)
+        self._outbound.tell_own_devices(user, OutboxEvent(MESSAGE_RECEIPT, own), _session(actor))
         return [r.message_id for r in records], errors
 
-    def mark_conversation_read(self, user: str, conversation_id: str, ctype: ConversationType) -> list[int]:
+    def mark_conversation_read(
+        self, actor: Actor, conversation_id: str, ctype: ConversationType
+    ) -> list[int]:
         """Rule 4: read every message of the peer delivered before this call. Returns their ids."""
+        user, device = self._logins.identify(actor)
         if (refusal := conversation_read_refusal(ctype)) is not None:
             raise invalid(refusal)
         key = self._conversation_key(user, conversation_id, ctype)
@@ -320,7 +357,7 @@ class ReceiptEngine:
             (
                 r
                 for r in self.store.active_messages(key)
-                if covered_by_conversation_read(self._facts, r, user)
+                if covered_by_conversation_read(self._facts, r, user) and self._reached(r, user, device)
             ),
             key=lambda r: r.seq,
         )
@@ -332,12 +369,15 @@ class ReceiptEngine:
             watermark = covered[-1]
             info = self._outbound.sender_info(watermark, read_time=now)
             self._outbound.emit(watermark.sender_user_id, OutboxEvent(CONVERSATION_RECEIPT, (info,)))
+        own = self._outbound.own_read_info(watermark, user, now)
+        self._outbound.tell_own_devices(user, OutboxEvent(CONVERSATION_RECEIPT, (own,)), _session(actor))
         return [r.message_id for r in covered]
 
     def receipt_infos(
-        self, user: str, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
+        self, actor: Actor, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
     ) -> tuple[list[MessageReceiptInfo], list[int]]:
         """Rule 6: infos of messages the caller can see; real counts only on its own."""
+        user, _ = self._logins.identify(actor)
         key = self._conversation_key(user, conversation_id, ctype, require_member=False)
         self._outbound.expire_due()
         infos: list[MessageReceiptInfo] = []
@@ -362,7 +402,7 @@ class ReceiptEngine:
 
     def receipt_members(
         self,
-        user: str,
+        actor: Actor,
         message: Message,
         group_id: str,
         member_filter: ReceiptFilter,
@@ -370,6 +410,7 @@ class ReceiptEngine:
         count: int,
     ) -> tuple[int, list[str]]:
         """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
+        user, _ = self._logins.identify(actor)
         self._require_member(user, group_id)
         self._outbound.expire_due()
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
@@ -378,8 +419,9 @@ class ReceiptEngine:
             raise invalid(f"message {message.message_id} {refusal}")
         return self._index.page(record, member_filter, next_flag, count)
 
-    def views_of(self, user: str, message_ids: Iterable[int]) -> dict[int, Message]:
-        """The engine's current copy of each message as ``user`` sees it (if they can)."""
+    def views_of(self, actor: Actor, message_ids: Iterable[int]) -> dict[int, Message]:
+        """The engine's current copy of each message as the user sees it (if they can)."""
+        user, _ = self._logins.identify(actor)
         self._outbound.expire_due()
         views = {}
         for message_id in message_ids:
@@ -388,12 +430,19 @@ class ReceiptEngine:
                 views[message_id] = self._outbound.view(record, user)
         return views
 
-    def conversation_exists(self, user: str, conversation_id: str, ctype: ConversationType) -> bool:
+    def conversation_exists(self, actor: Actor, conversation_id: str, ctype: ConversationType) -> bool:
+        user, _ = self._logins.identify(actor)
         if ctype is ConversationType.GROUP:
             return self.store.has_group(conversation_id)
         return self.store.has_user(conversation_id) and conversation_id != user
 
     # ------------------------------------------------------------------ rules
+    def _reached(self, record: MessageRecord, user: str, device: str | None) -> bool:
+        """Rule 12: a client reads only what reached it (a server-side call has no device)."""
+        if device is None:
+            return True
+        return reached_client(record, self.store.device_seq(record.conversation_key, user, device))
+
     def _record_reads(self, user: str, key: str, records: list[MessageRecord], now: float) -> None:
         """``user`` read these (already checked) records of one conversation: ranges and counts."""
         ranges = ReadRanges(self.store.read_ranges(key, user))
@@ -442,3 +491,7 @@ class ReceiptEngine:
             return any(member_when_sent(periods, seq) for seq in seqs)
 
         return gap_needs_read
+
+
+def _session(actor: Actor) -> Session | None:
+    return actor if isinstance(actor, Session) else None

@@ -28,6 +28,7 @@ class ErrorCode(IntEnum):
     NETWORK_UNAVAILABLE = 6900001
     ALREADY_LOGGED_IN = 6900002
     STORE_ERROR = 6900003
+    DEVICE_LIMIT_EXCEEDED = 6900004
 
 
 class ReceiptError(Exception):

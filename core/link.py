@@ -1,4 +1,5 @@
-"""The simulated network link between one client and the engine: an on/off switch and a latency.
+"""The simulated network link between one client and the engine: an on/off switch, a latency and
+an upload rate.
 
 The client owns its link and changes it (``Client.set_online``, ``Client.set_latency``);
 ``core.delivery`` reads it: what the engine sends arrives once the engine's clock passes send time
@@ -18,7 +19,10 @@ class Link:
         latency: seconds of engine clock between the engine sending and the client receiving;
             a change applies to what is sent from then on.
         up: whether the client can reach the engine (calls fail and deliveries wait while down).
+        upload_rate: bytes per second of engine clock at which media files upload
+            (``core.uploads``); None: at once.
     """
 
     latency: float = 0.0
     up: bool = True
+    upload_rate: float | None = None

@@ -67,6 +67,10 @@ class LocalCache(Protocol):
     def put(self, message: Message) -> None:
         """Insert a message, or replace the cached copy with the same key in place."""
 
+    def replace(self, key: CacheKey, message: Message) -> None:
+        """Put ``message`` in the place of the copy cached under ``key`` (a sender's draft that
+        the engine accepted: it keeps its place in its conversation, under its new key)."""
+
     def get(self, key: CacheKey) -> Message | None: ...
 
     def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
@@ -121,6 +125,18 @@ class MemoryLocalCache:
             self._place[key] = len(keys)
             keys.append(key)
         self._messages[key] = message
+
+    def replace(self, key: CacheKey, message: Message) -> None:
+        old = self._messages.pop(key, None)
+        if old is None:
+            self.put(message)
+            return
+        new_key = cache_key(message)
+        order = self._order[(old.conversation_id, old.conversation_type)]
+        position = self._place.pop(key)
+        order[position] = new_key
+        self._place[new_key] = position
+        self._messages[new_key] = message
 
     def get(self, key: CacheKey) -> Message | None:
         return self._messages.get(key)

@@ -95,7 +95,15 @@ class BarrageMessage(Message):
 
 @dataclass(frozen=True)
 class MediaMessage(Message):
-    """Common base of the rich-media kinds: a file on the sender's disk."""
+    """Common base of the rich-media kinds (sent with ``Client.send_media_message``).
+
+    Attributes:
+        file_local_path: the file on this side: the sender's own file on its copies; on a
+            receiver's copy, where the engine keeps the file (or the sender's path, when the
+            engine keeps no copies).
+        file_name: the name shown (the file's own name unless the sender gave one).
+        file_size: its size in bytes, as measured when it was attached.
+    """
 
     file_local_path: str = ""
     file_name: str = ""
@@ -115,16 +123,32 @@ class MediaMessage(Message):
 
 @dataclass(frozen=True)
 class ImageMessage(MediaMessage):
+    """A picture; ``original_image_width/height`` in pixels (read from the file's header when the
+    sender leaves them 0: PNG, GIF, JPEG, BMP; 0 when unknown)."""
+
     type: ClassVar[MessageType] = MessageType.IMAGE
+    original_image_width: int = 0
+    original_image_height: int = 0
+
+    def payload(self) -> dict[str, object]:
+        return {
+            **super().payload(),
+            "original_image_width": self.original_image_width,
+            "original_image_height": self.original_image_height,
+        }
 
 
 @dataclass(frozen=True)
 class FileMessage(MediaMessage):
+    """Any other file."""
+
     type: ClassVar[MessageType] = MessageType.FILE
 
 
 @dataclass(frozen=True)
 class AudioMessage(MediaMessage):
+    """A voice or audio clip; ``audio_duration`` in seconds."""
+
     type: ClassVar[MessageType] = MessageType.AUDIO
     audio_duration: int = 0
 
@@ -134,6 +158,8 @@ class AudioMessage(MediaMessage):
 
 @dataclass(frozen=True)
 class VideoMessage(MediaMessage):
+    """A video clip; ``video_duration`` in seconds."""
+
     type: ClassVar[MessageType] = MessageType.VIDEO
     video_duration: int = 0
 

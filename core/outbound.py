@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from readtick.core.clock import Clock
-from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, Delivery, Parcel, Receiver
+from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, SYNC, Delivery, Parcel, Receiver
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message, message_from_payload
@@ -65,9 +65,11 @@ class Outbound:
         self._shared_views: dict[tuple[int, ReceiptStatus], Message] = {}
 
     # ------------------------------------------------------------------ what the engine tells
-    def announce(self, record: MessageRecord) -> None:
-        """A new message: on its way to every recipient online now (the others get it on reconnect)."""
+    def announce(self, record: MessageRecord, sender_device: Receiver | None = None) -> None:
+        """A new message: on its way to every device of every recipient online now, and to the
+        sender's other devices (the others get it on reconnect)."""
         parcel = Parcel(MESSAGE, record.message_id, message_id=record.message_id)
+        self.delivery.send(record.sender_user_id, parcel, skip=sender_device)
         if record.conversation_type is ConversationType.PEER:
             recipients = [record.target_id]
         else:
@@ -90,6 +92,11 @@ class Outbound:
         self._store.add_outbox(user, order, event)
         self.delivery.send(user, Parcel(EVENT, order, event=event))
 
+    def tell_own_devices(self, user: str, event: OutboxEvent, acting_device: Receiver | None) -> None:
+        """``user`` did something on ``acting_device`` (a read): its other devices online now hear
+        of it (``SYNC``); one offline hears of it on reconnect, from ``backlog``."""
+        self.delivery.send(user, Parcel(SYNC, 0, event=event), skip=acting_device)
+
     def tell_sender(self, record: MessageRecord) -> None:
         """The sender's receipt info of ``record`` changed (a count or its status)."""
         self.emit(record.sender_user_id, OutboxEvent(MESSAGE_RECEIPT, (self.sender_info(record),)))
@@ -105,26 +112,38 @@ class Outbound:
 
     # ------------------------------------------------------------------ the source of delivery
     def backlog(self, receiver: Receiver) -> list[Parcel]:
-        """What ``receiver``'s client has not received yet, in the engine's order (for delivery)."""
-        user = receiver.user_id
+        """What ``receiver``'s client (one device) has not received yet, in the engine's order
+        (for delivery): the messages its user sent or received after the device's cursor in each
+        conversation, the user's receipt events the device has not taken, and last what it holds
+        unread that was read on another device or expired."""
+        user, device = receiver.user_id, receiver.device_id
         pending: list[Parcel] = []
         conversations: list[tuple[str, Sequence[Period]]] = [
             (key, PEER_RECEIVER_PERIODS) for key in self._store.peer_conversations_of(user)
         ]
         conversations += [(group_key(g), periods) for g, periods in self._store.memberships_of(user)]
         for key, periods in conversations:
-            delivered = self._store.delivered_seq(key, user)
-            for record in self._store.messages_between(key, delivered + 1, self._store.last_seq(key)):
-                if is_recipient(self._facts, record, user, periods):
+            handed = self._store.device_seq(key, user, device)
+            for record in self._store.messages_between(key, handed + 1, self._store.last_seq(key)):
+                if record.sender_user_id == user or is_recipient(self._facts, record, user, periods):
                     pending.append(Parcel(MESSAGE, record.message_id, message_id=record.message_id))
-        pending += [Parcel(EVENT, order, event=event) for order, event in self._store.outbox(user)]
+        taken = self._store.events_taken(user, device)
+        pending += [Parcel(EVENT, order, event=e) for order, e in self._store.outbox(user) if order > taken]
         pending.sort(key=lambda parcel: parcel.order)
-        # Last: expiries the client missed, of what it holds unread (what it does not hold yet
-        # arrives expired). Asked of the client, so nothing is kept per receiver per message.
+        # Last: what the device holds unread and the user read elsewhere, or that expired (what
+        # it does not hold yet arrives as it is now). Asked of the client, so nothing is kept per
+        # device per message.
+        reads: list[MessageReceiptInfo] = []
         for message_id in receiver.awaiting_read():
             held = self._store.get_message(message_id)
-            if held is not None and self._expired_for(held, user):
+            if held is None:
+                continue
+            if self._facts.has_read(held, user):
+                reads.append(self.own_read_info(held, user))
+            elif self._expired_for(held, user):
                 pending.append(Parcel(EXPIRY, message_id, message_id=message_id))
+        if reads:
+            pending.append(Parcel(SYNC, 0, event=OutboxEvent(MESSAGE_RECEIPT, tuple(reads))))
         return pending
 
     def hand_over(self, receiver: Receiver, parcel: Parcel) -> None:
@@ -133,12 +152,14 @@ class Outbound:
         In that order: a crash between the two sends the parcel again on the next start (the
         client drops a message it already holds) instead of losing it for good.
         """
-        user = receiver.user_id
+        user, device = receiver.user_id, receiver.device_id
         if parcel.event is not None:
             receiver.receive_event(parcel.event)
-            with self.commits.write():
-                for order in parcel.outbox_keys:
-                    self._store.remove_outbox(user, order)
+            if parcel.kind == EVENT:
+                with self.commits.write():
+                    # an event leaves the outbox once every device the engine remembers took it
+                    self._store.save_events_taken(user, device, max(parcel.outbox_keys))
+                    self._store.drop_taken_outbox(user)
             return
         record = self._store.get_message(parcel.message_id)
         if record is None:
@@ -154,10 +175,13 @@ class Outbound:
                 receiver.receive_event(OutboxEvent(RECEIPT_EXPIRED, (info,)))
             return
         key = record.conversation_key
-        if self._store.delivered_seq(key, user) >= record.seq:
-            return  # already delivered (a resend after reconnect): once each
+        if self._store.device_seq(key, user, device) >= record.seq:
+            return  # already handed to this device (a resend after reconnect): once each
         receiver.receive_message(self.view(record, user))
         with self.commits.write():
+            self._store.save_device_seq(key, user, device, record.seq)
+            if record.sender_user_id == user or self._store.delivered_seq(key, user) >= record.seq:
+                return  # the user's own message, or another of its devices had it first
             self._store.save_delivered_seq(key, user, record.seq)
             lists = member_lists(self._facts, record, user)
             if awaits_read(record.status) and (lists[ReceiptFilter.READ] or lists[ReceiptFilter.UNREAD]):
@@ -251,6 +275,17 @@ class Outbound:
             order_key=record.message_id,
             conversation_seq=record.seq,
             receipt_status=status,
+        )
+
+    def own_read_info(self, record: MessageRecord, user: str, read_time: float = 0.0) -> MessageReceiptInfo:
+        """What ``user``'s other devices are told when it read ``record`` (rule 6: no counts)."""
+        return MessageReceiptInfo(
+            self._conversation_id_for(record, user),
+            record.conversation_type,
+            record.message_id,
+            ReceiptStatus.DONE,
+            is_self_operated=True,
+            read_time=read_time,
         )
 
     def sender_info(self, record: MessageRecord, read_time: float = 0.0) -> MessageReceiptInfo:

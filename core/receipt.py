@@ -47,8 +47,9 @@ The rules, numbered as in the README; each names what here decides it
     every recipient who has not read it hear of it (``hears_of_expiry``).
 10. Monotonic and idempotent (``TRANSITIONS``, ``transition``, ``copy_status_after``).
 11. Conversation unread counters are not receipts: nothing here touches them.
-12. Authority: a user sees and reads only what it sent or received (``may_see``); the engine takes
-    the acting user from the logged-in client, never from an argument.
+12. Authority: a user sees and reads only what it sent or received (``may_see``), and a client
+    reads only what reached it (``reached_client``); the engine takes the acting user and device
+    from the client's login (``core.sessions``), never from an attribute the caller can change.
 """
 
 from __future__ import annotations
@@ -256,6 +257,13 @@ def drops_out_on_leaving(facts: ReaderFacts, message: ReceiptMessage, user: str)
 def may_see(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
     """Rule 12: whether ``user`` may see this message and its receipt: its sender or a recipient."""
     return user == message.sender_user_id or is_recipient(facts, message, user)
+
+
+def reached_client(message: ReceiptMessage, handed_seq: int) -> bool:
+    """Rule 12: whether ``message`` reached the reading client, whose last message handed over in
+    that conversation was ``handed_seq`` (a hand-built ``Message`` with the id of one still on its
+    way is not readable; another device of the user may have it already)."""
+    return message.seq <= handed_seq
 
 
 # ---------------------------------------------------------------------- what is readable (3, 4)

@@ -94,6 +94,25 @@ def _message(row: tuple[Any, ...]) -> Message:
     )
 
 
+def _row(message: Message) -> tuple[Any, ...]:
+    """The values of ``_FIELDS`` for ``message``."""
+    return (
+        message.conversation_id,
+        int(message.conversation_type),
+        int(message.type),
+        message.message_id,
+        message.local_message_id,
+        message.sender_user_id,
+        int(message.direction),
+        int(message.sent_status),
+        message.timestamp,
+        message.order_key,
+        message.conversation_seq,
+        int(message.receipt_status),
+        encode_payload(message.payload()),
+    )
+
+
 class SqliteLocalCache:
     """``LocalCache`` in a SQLite file (or ``":memory:"``), one file per client.
 
@@ -142,23 +161,19 @@ class SqliteLocalCache:
                 VALUES (?, (SELECT COALESCE(MAX(arrival), 0) + 1 FROM messages),
                         ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (cache_key) DO UPDATE SET {_UPDATES}""",
-            (
-                cache_key(message),
-                message.conversation_id,
-                int(message.conversation_type),
-                int(message.type),
-                message.message_id,
-                message.local_message_id,
-                message.sender_user_id,
-                int(message.direction),
-                int(message.sent_status),
-                message.timestamp,
-                message.order_key,
-                message.conversation_seq,
-                int(message.receipt_status),
-                encode_payload(message.payload()),
-            ),
+            (cache_key(message), *_row(message)),
         )
+
+    def replace(self, key: CacheKey, message: Message) -> None:
+        """Put ``message`` in the place (arrival) of the copy cached under ``key``."""
+        with self._db.atomic():
+            moved = self._conn.execute(
+                f"""UPDATE messages SET cache_key = ?, ({_FIELDS}) = (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    WHERE cache_key = ?""",
+                (cache_key(message), *_row(message), key),
+            ).rowcount
+            if not moved:
+                self.put(message)
 
     def get(self, key: CacheKey) -> Message | None:
         row = self._conn.execute(f"SELECT {_FIELDS} FROM messages WHERE cache_key = ?", (key,)).fetchone()

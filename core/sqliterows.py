@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from readtick.core.devicestate import DEVICE_SCHEMA
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
 from readtick.core.receipt import ACTIVE, Period
 from readtick.core.results import MessageReceiptInfo
@@ -64,7 +65,9 @@ SCHEMA_V1 = (
         PRIMARY KEY (user_id, order_key)) WITHOUT ROWID""",
 )
 
-ENGINE_KIND = register_kind(DatabaseKind("engine store", 0x5254_4B45, [SCHEMA_V1]))  # "RTKE"
+ENGINE_KIND = register_kind(
+    DatabaseKind("engine store", 0x5254_4B45, [SCHEMA_V1, DEVICE_SCHEMA])  # "RTKE"; 2: devices
+)
 
 MESSAGE_COLUMNS = (
     "message_id, conversation_key, conversation_type, target_id, sender_user_id, seq, message_type, "

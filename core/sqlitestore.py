@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from readtick.core.devicestate import SqliteDeviceState
 from readtick.core.errors import ReceiptError
 from readtick.core.readranges import Range
 from readtick.core.sqlitedb import Database, store_error
@@ -94,7 +95,7 @@ class _Transaction:
         self._store._leave(error)
 
 
-class SqliteEngineStore(MemoryEngineStore):
+class SqliteEngineStore(SqliteDeviceState, MemoryEngineStore):
     """``EngineStore`` in a SQLite file (or ``":memory:"``), its hot state in memory.
 
     Args:
@@ -165,7 +166,7 @@ class SqliteEngineStore(MemoryEngineStore):
         memory reloaded from the file. Inside an operation it waits for the operation's end.
         """
         dirty = self._dirty
-        if self._depth or not dirty:
+        if self._depth or not (dirty or self._dirty_devices):
             return
         try:
             with self._db.transaction():
@@ -229,6 +230,7 @@ class SqliteEngineStore(MemoryEngineStore):
             "SELECT user_id, order_key, kind, infos FROM outbox ORDER BY user_id, order_key"
         ):
             self._outbox.setdefault(user, {})[order] = OutboxEvent(kind, decode_infos(infos))
+        self._load_devices(conn)
 
     def _flush(self, dirty: _Dirty) -> None:
         conn = self._conn
@@ -272,6 +274,7 @@ class SqliteEngineStore(MemoryEngineStore):
             [(u, o, e.kind, encode_infos(e.infos)) for (u, o), e in dirty.outbox_added.items()],
         )
         conn.executemany("DELETE FROM outbox WHERE user_id = ? AND order_key = ?", list(dirty.outbox_removed))
+        self._flush_devices(conn)
 
     # ------------------------------------------------------------------ writes: memory, then dirty
     def next_order_key(self) -> int:

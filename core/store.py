@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Protocol
 
+from readtick.core.devicestate import MemoryDeviceState
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
 from readtick.core.readranges import Range
 from readtick.core.receipt import PEER_RECEIVER_PERIODS, Period, ReceiptMessage, awaits_read
@@ -160,6 +161,17 @@ class EngineStore(Protocol):
     def outbox(self, user_id: str) -> list[tuple[int, OutboxEvent]]: ...
     def remove_outbox(self, user_id: str, order_key: int) -> None: ...
 
+    # devices (core.devicestate): each remembered device of a user has its own cursors
+    def devices_of(self, user_id: str) -> list[str]: ...
+    def add_device(self, user_id: str, device_id: str, events_taken: int) -> None: ...
+    def touch_device(self, user_id: str, device_id: str) -> None: ...
+    def forget_device(self, user_id: str, device_id: str) -> None: ...
+    def events_taken(self, user_id: str, device_id: str) -> int: ...
+    def save_events_taken(self, user_id: str, device_id: str, order_key: int) -> None: ...
+    def drop_taken_outbox(self, user_id: str) -> None: ...
+    def device_seq(self, key: str, user_id: str, device_id: str) -> int: ...
+    def save_device_seq(self, key: str, user_id: str, device_id: str, seq: int) -> None: ...
+
 
 _AFTER_ANY_SEQ = float("inf")
 
@@ -208,7 +220,7 @@ class _NoTransaction:
 _NO_TRANSACTION = _NoTransaction()
 
 
-class MemoryEngineStore:
+class MemoryEngineStore(MemoryDeviceState):
     """The engine's state in dictionaries: fast, and gone when the process ends.
 
     Used by tests and by demos that need no persistence; a 10,000-member group costs one
@@ -232,6 +244,7 @@ class MemoryEngineStore:
         self._reads: dict[tuple[str, str], list[Range]] = {}
         self._delivered: dict[tuple[str, str], int] = {}
         self._outbox: dict[str, dict[int, OutboxEvent]] = {}
+        MemoryDeviceState.__init__(self)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Group the writes of one engine operation.

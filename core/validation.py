@@ -77,6 +77,20 @@ def check_seconds(value: object, what: str) -> float:
     return float(value)
 
 
+def check_rate(value: object, what: str) -> float | None:
+    """A rate in units per second: a finite number > 0, or None (no limit)."""
+    if value is None:
+        return None
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise invalid(f"{what} must be a finite number > 0 (or None: no limit), got {value!r}")
+    return float(value)
+
+
 def check_messages(values: object, what: str = "messages") -> list[Message]:
     if isinstance(values, (str, bytes, Message)) or not isinstance(values, Sequence):
         raise invalid(f"{what} must be a list of messages, got {type(values).__name__}")

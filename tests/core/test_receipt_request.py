@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from media_files import write_png
 from readtick.core import (
     BarrageMessage,
     Client,
@@ -66,10 +67,13 @@ async def test_without_a_receipt_both_copies_are_none():
     assert world.handler("bob").received()[-1].receipt_status is ReceiptStatus.NONE
 
 
-async def test_media_messages_may_carry_receipts():
+async def test_media_messages_may_carry_receipts(tmp_path):
     world = await make_world()
-    result = await world["alice"].send_message(
-        ImageMessage(file_local_path="/tmp/cat.png"), "bob", ConversationType.PEER, RECEIPT
+    result = await world["alice"].send_media_message(
+        ImageMessage(file_local_path=str(write_png(tmp_path / "cat.png"))),
+        "bob",
+        ConversationType.PEER,
+        RECEIPT,
     )
     assert result.message.receipt_status is ReceiptStatus.PROCESSING
 
