@@ -45,7 +45,7 @@ from readtick.core.results import (
     MessageSendConfig,
     MessageSentResult,
 )
-from readtick.core.sessions import DEFAULT_DEVICE, Session
+from readtick.core.sessions import DEFAULT_DEVICE, Session, client_id
 from readtick.core.store import CONVERSATION_RECEIPT, RECEIPT_EXPIRED, OutboxEvent
 from readtick.core.uploads import MediaMessageSendNotification
 from readtick.core.validation import (
@@ -115,7 +115,7 @@ class Client:
     def client_id(self) -> str:
         """The user id, with ``/device`` for a device other than the default one ("alice",
         "alice/desktop"): how windows and scenarios name a client."""
-        return self._user_id if self._device_id == DEFAULT_DEVICE else f"{self._user_id}/{self._device_id}"
+        return client_id(self._user_id, self._device_id)
 
     # ------------------------------------------------------------------ link controls
     @property

@@ -15,6 +15,7 @@ import struct
 from dataclasses import dataclass
 
 from readtick.core.errors import ReceiptError
+from readtick.core.messages import AudioMessage, FileMessage, ImageMessage, MediaMessage, VideoMessage
 from readtick.core.validation import invalid
 
 MAX_MEDIA_BYTES = 25 * 1024 * 1024
@@ -37,6 +38,18 @@ class MediaFile:
     size: int
     width: int = 0
     height: int = 0
+
+
+_KINDS: dict[str, type[MediaMessage]] = {
+    **dict.fromkeys((".png", ".jpg", ".jpeg", ".gif", ".bmp", ".webp"), ImageMessage),
+    **dict.fromkeys((".mp3", ".m4a", ".aac", ".wav", ".ogg", ".opus", ".flac"), AudioMessage),
+    **dict.fromkeys((".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi"), VideoMessage),
+}
+
+
+def media_kind(path: str) -> type[MediaMessage]:
+    """The message kind a file is sent as, by its extension: a picture, a clip, else a file."""
+    return _KINDS.get(os.path.splitext(path)[1].lower(), FileMessage)
 
 
 def human_size(size: int) -> str:

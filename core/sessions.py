@@ -38,7 +38,7 @@ from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message
 from readtick.core.store import EngineStore, OutboxEvent
 from readtick.core.uploads import Uploads
-from readtick.core.validation import check_int
+from readtick.core.validation import check_id, check_int, invalid
 
 DEFAULT_DEVICE = "default"
 """The device of a client built without ``device_id``."""
@@ -48,6 +48,23 @@ DEFAULT_MAX_DEVICES = 3
 
 MAX_DEVICES_LIMIT = 16
 """The most ``max_devices`` may be set to."""
+
+
+def client_id(user_id: str, device_id: str) -> str:
+    """How windows and scenarios name a client: the user id, with ``/device`` for a device other
+    than the default one ("alice", "alice/desktop")."""
+    return user_id if device_id == DEFAULT_DEVICE else f"{user_id}/{device_id}"
+
+
+def split_client_id(value: object) -> tuple[str, str]:
+    """The user and device a client id names ("alice/desktop" -> ("alice", "desktop"); "alice"
+    -> ("alice", DEFAULT_DEVICE)); a ``ReceiptError`` for anything else."""
+    if not isinstance(value, str):
+        raise invalid(f"a client is named by text like 'alice' or 'alice/desktop', got {value!r}")
+    user, slash, device = value.partition("/")
+    if not slash:
+        return check_id(user, "user id"), DEFAULT_DEVICE
+    return check_id(user, "user id"), check_id(device, "device id")
 
 
 class DeviceClient(Protocol):

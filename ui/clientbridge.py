@@ -20,6 +20,7 @@ from readtick.core.enums import ConnectionState, ConversationType, MessageDirect
 from readtick.core.errors import ReceiptError
 from readtick.core.handler import EventHandler
 from readtick.core.localcache import cache_key
+from readtick.core.mediafile import media_kind
 from readtick.core.messages import Message, TextMessage
 from readtick.core.receipt import READ_LIMIT, without_receipt
 from readtick.core.results import GroupMessageReceiptMemberQueryConfig, MessageReceiptInfo, MessageSendConfig
@@ -55,6 +56,10 @@ class _BridgeCacheListener(_WeakBridge):
     def receipt_info_cached(self, client: Client, info: MessageReceiptInfo) -> None:
         if bridge := self._target():
             bridge.receiptInfoCached.emit(info)
+
+    def upload_progressed(self, client: Client, message: Message, current: int, total: int) -> None:
+        if bridge := self._target():
+            bridge.uploadProgressed.emit(message, current, total)
 
 
 class _BridgeHandler(_WeakBridge, EventHandler):
@@ -110,6 +115,8 @@ class ClientBridge(QObject):
             failed one) with a receipt asked for (True) or not.
         messagesRead(list): ``read_messages`` marked these messages read (the engine took them).
         conversationRead(str): ``read_conversation`` marked the conversation with this peer read.
+        uploadProgressed(Message, int, int): the upload of the client's media message (its
+            draft, keyed by its local id) reached this many of so many bytes.
     """
 
     eventFired = Signal(str, dict)
@@ -124,6 +131,7 @@ class ClientBridge(QObject):
     messageSent = Signal(object, bool)
     messagesRead = Signal(list)
     conversationRead = Signal(str)
+    uploadProgressed = Signal(object, int, int)
 
     def __init__(self, client: Client, engine: ReceiptEngine, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -143,13 +151,22 @@ class ClientBridge(QObject):
             self._cache_listener = None
 
     def _event(self, name: str, **arguments: object) -> None:
-        self.eventFired.emit(name, {"client": self._client.user_id, **arguments})
+        self.eventFired.emit(name, {"client": self._client.client_id, **arguments})
 
     # --- identity, link, conversations ----------------------------------------------------------
 
     @property
     def user_id(self) -> str:
         return self._client.user_id
+
+    @property
+    def device_id(self) -> str:
+        return self._client.device_id
+
+    @property
+    def client_id(self) -> str:
+        """The user id, with ``/device`` for a device other than the default one."""
+        return self._client.client_id
 
     @property
     def online(self) -> bool:
@@ -211,6 +228,21 @@ class ClientBridge(QObject):
                 self.messageSent.emit(error.failed_message, with_receipt)
             raise
         self.messageSent.emit(result.message, with_receipt)
+        return result.message
+
+    async def send_file(
+        self, conversation_id: str, conversation_type: ConversationType, path: str, *, with_receipt: bool
+    ) -> Message:
+        """Send the file at ``path`` as an image, audio, video or file message (by its extension):
+        its upload's progress comes as ``uploadProgressed``; a ``ReceiptError`` propagates (one
+        that failed after it was attached left a FAILED copy, see ``messageCached``)."""
+        kind = media_kind(path)
+        result = await self._client.send_media_message(
+            kind(file_local_path=path),
+            conversation_id,
+            conversation_type,
+            MessageSendConfig(has_receipt=with_receipt),
+        )
         return result.message
 
     async def refresh_receipts(

@@ -12,8 +12,10 @@ effect reaches the feed through the cache too.
 
 from __future__ import annotations
 
+import os
+
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -47,8 +49,14 @@ REFRESH_COUNT = 100
 LOG_OPEN_HEIGHT = 640
 
 
+#: Most files one drop sends (each is one message, uploaded one after the other).
+MAX_DROPPED_FILES = 10
+
+
 class ClientPanel(QFrame):
-    """The panel of one client, object name ``client:<user_id>``.
+    """The panel of one client, object name ``client:<client_id>`` (``client:alice``, or
+    ``client:alice/desktop`` for another device of alice). Files dropped on it are sent to the
+    conversation shown, as the attach button sends them.
 
     The event log folds into its title (``EventLogBox``): folded while the panel is shorter than
     ``LOG_OPEN_HEIGHT``, until the user opens or folds it.
@@ -70,12 +78,15 @@ class ClientPanel(QFrame):
         super().__init__(parent)
         self._bridge = bridge
         self.member_page_size = DEFAULT_PAGE_SIZE
-        self.setObjectName(f"client:{bridge.user_id}")
+        self.setObjectName(f"client:{bridge.client_id}")
+        self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setMinimumSize(MIN_PANEL_SIZE)
 
-        self._header = PanelHeader(bridge.user_id, online=bridge.online, latency=bridge.latency)
+        self._header = PanelHeader(
+            bridge.user_id, online=bridge.online, latency=bridge.latency, device=_device_label(bridge)
+        )
         self._picker = ConversationPicker(self._group_size)
         self._feed = ConversationFeed()
         self._history = HistoryPager(bridge, self._feed, self)
@@ -140,6 +151,7 @@ class ClientPanel(QFrame):
         self._history.failed.connect(self.show_error)
         self._feed.statusMessage.connect(self.show_status)
         self._composer.sendRequested.connect(self._send)
+        self._composer.attachRequested.connect(self._send_file)
         self._composer.sendRefused.connect(self._on_send_refused)
 
     def _connect_bridge(self) -> None:
@@ -151,6 +163,7 @@ class ClientPanel(QFrame):
         bridge.receiptInfoCached.connect(self._feed.apply_info)
         bridge.connectionStateChanged.connect(self._on_connection_state_changed)
         bridge.linkChanged.connect(self._show_link)
+        bridge.uploadProgressed.connect(self._feed.set_upload_progress)
 
     # --- public surface ---------------------------------------------------------------------------
 
@@ -159,8 +172,15 @@ class ClientPanel(QFrame):
         return self._bridge.user_id
 
     @property
+    def client_id(self) -> str:
+        return self._bridge.client_id
+
+    @property
     def bridge(self) -> ClientBridge:
         return self._bridge
+
+    def composer(self) -> Composer:
+        return self._composer
 
     def model(self) -> MessageListModel:
         return self._feed.model()
@@ -342,6 +362,42 @@ class ClientPanel(QFrame):
         receipt = "with a read receipt" if with_receipt else "without a receipt"
         self.show_status(f"Sent #{message.message_id} to {conversation_id} {receipt}.")
 
+    @alive_slot(str, bool)
+    async def _send_file(self, path: str, with_receipt: bool) -> None:
+        current = self._picker.current()
+        if current is None:
+            return
+        conversation_id, conversation_type = current
+        name = os.path.basename(path)
+        self.show_status(f"Uploading {name}…")
+        sending = self._bridge.send_file(conversation_id, conversation_type, path, with_receipt=with_receipt)
+        try:
+            message = await survive(self, sending)
+        except ReceiptError as error:
+            self.show_error(f"{name} not sent", error)
+            return
+        receipt = "with a read receipt" if with_receipt else "without a receipt"
+        self.show_status(f"Sent {name} (#{message.message_id}) to {conversation_id} {receipt}.")
+
+    # --- files dropped on the panel ---------------------------------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt's name)
+        if _dropped_files(event) and self._picker.current() is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt's name)
+        files = _dropped_files(event)
+        if not files or self._picker.current() is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        if len(files) > MAX_DROPPED_FILES:
+            self.show_status(f"Sending the first {MAX_DROPPED_FILES} of {len(files)} files.", "error")
+        for path in files[:MAX_DROPPED_FILES]:
+            self._composer.attach(path)
+
     @alive_slot(list)
     async def _read(self, messages: list[Message]) -> None:
         conversation_id = messages[0].conversation_id
@@ -404,3 +460,16 @@ class ClientPanel(QFrame):
                 await survive(self, self._bridge.refresh_receipts(unknown, group_id, ConversationType.GROUP))
             except ReceiptError as error:
                 self.show_error("Could not fetch receipt counts", error)
+
+
+def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
+    """The local files a drag carries (links to web pages and the like are not files)."""
+    mime = event.mimeData()
+    if mime is None or not mime.hasUrls():
+        return []
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
+
+
+def _device_label(bridge: ClientBridge) -> str | None:
+    """The device named in the header: only for a device other than the default one."""
+    return None if bridge.client_id == bridge.user_id else bridge.device_id

@@ -134,6 +134,10 @@ class ConversationFeed(QWidget):
         if self._view.selectionModel().hasSelection():
             self.refresh_actions()  # a selected message may have become (un)readable
 
+    def set_upload_progress(self, message: Message, current: int, total: int) -> None:
+        """The upload of the client's media ``message`` came this far: its row's bar follows."""
+        self._model.set_upload_progress(message, current, total)
+
     def apply_info(self, info: MessageReceiptInfo) -> None:
         """A receipt info of the client's cache changed: update its row's counts, if shown."""
         self._model.apply_infos([info])

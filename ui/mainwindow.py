@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 from readtick.core import Client, ReceiptEngine, ReceiptError, VirtualClock
 from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
+from readtick.ui.addclientmenu import AddClientMenu
 from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
@@ -59,7 +60,10 @@ class MainWindow(QMainWindow):
 
     ``make_client(user_id)`` makes the (not yet logged-in) client of a panel added from the
     toolbar; by default a ``Client`` on ``engine`` with a fresh cache in memory. ``join_policy``
-    then puts it in groups (see ``JoinPolicy``); by default it joins none.
+    then puts it in groups (see ``JoinPolicy``); by default it joins none. The Add client menu
+    also adds another device of a user with a panel: ``make_device(user_id, device_id)`` makes
+    its client (by default with a cache in memory). Panels are keyed by ``Client.client_id``
+    ("alice", "alice/desktop").
 
     Signals:
         clientsChanged(): a panel was added or removed.
@@ -77,6 +81,7 @@ class MainWindow(QMainWindow):
         join_policy: JoinPolicy | None = None,
         client_names: Sequence[str] = (),
         available_geometry: Callable[[], QRect] | None = None,
+        make_device: Callable[[str, str], Client] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -85,6 +90,9 @@ class MainWindow(QMainWindow):
         self._make_client: Callable[[str], Client] = make_client or (lambda user_id: Client(engine, user_id))
         self._join_policy = join_policy
         self._client_names = tuple(client_names)
+        self._make_device: Callable[[str, str], Client] = make_device or (
+            lambda user_id, device_id: Client(engine, user_id, device_id=device_id)
+        )
         self._panels: dict[str, ClientPanel] = {}
         self._pending_peers: list[str] = []
         self._clients: dict[str, Client] = {}
@@ -104,7 +112,7 @@ class MainWindow(QMainWindow):
 
         # Every initial panel offers every initial peer from the start, so each opens on a
         # one-to-one conversation rather than on whatever existed when it was created.
-        self._pending_peers = [client.user_id for client in clients]
+        self._pending_peers = list(dict.fromkeys(client.user_id for client in clients))
         for client in clients:
             self.add_client(client)
         self._pending_peers = []
@@ -136,7 +144,14 @@ class MainWindow(QMainWindow):
         self.add_client_action = QAction("＋ Add client", self)
         self.add_client_action.setObjectName("addClientAction")
         self.add_client_action.triggered.connect(self.add_new_client)
+        self._add_menu = AddClientMenu(self._engine, self)
+        self._add_menu.newUserRequested.connect(self.add_new_client)
+        self._add_menu.deviceRequested.connect(self.add_device)
+        self.add_client_action.setMenu(self._add_menu)
         toolbar.addAction(self.add_client_action)
+        button = toolbar.widgetForAction(self.add_client_action)
+        if isinstance(button, QToolButton):  # a click adds a user; the arrow offers devices too
+            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
 
         self._remove_menu = QMenu(self)
         self._remove_menu.setObjectName("removeClientMenu")
@@ -203,11 +218,12 @@ class MainWindow(QMainWindow):
             else f"At least {MIN_CLIENTS} clients stay, or there is nobody to talk to"
         )
         self._remove_menu.clear()
-        for user_id in self._panels:
-            action = self._remove_menu.addAction(user_id)
-            action.triggered.connect(lambda _=False, uid=user_id: self.remove_client(uid))
+        for client_id in self._panels:
+            action = self._remove_menu.addAction(_shown_name(client_id))
+            action.triggered.connect(lambda _=False, cid=client_id: self.remove_client(cid))
+        self._add_menu.refresh(self._panel_users(), count < MAX_CLIENTS)
         users = len(self._engine.user_ids())
-        groups = len({g for uid in self._panels for g in self._engine.group_ids_of(uid)})
+        groups = len({g for uid in self._panel_users() for g in self._engine.group_ids_of(uid)})
         self.statusBar().showMessage(
             f"{count} clients with panels · {users} users · "
             f"{groups} group{'s' if groups != 1 else ''} · one shared engine"
@@ -221,37 +237,49 @@ class MainWindow(QMainWindow):
 
     # --- panels -----------------------------------------------------------------------------------
 
-    def panel(self, user_id: str) -> ClientPanel:
-        return self._panels[user_id]
+    def panel(self, client_id: str) -> ClientPanel:
+        """The panel of ``client_id`` ("alice", "alice/desktop")."""
+        return self._panels[client_id]
 
     def panels(self) -> list[ClientPanel]:
         return list(self._panels.values())
 
     def user_ids(self) -> list[str]:
+        """The users whose (default-device) clients have panels, in order: what is saved and
+        restored. Panels of other devices are not restored."""
+        return [cid for cid, client in self._clients.items() if client.client_id == client.user_id]
+
+    def client_ids(self) -> list[str]:
+        """Every panel's client, in order."""
         return list(self._panels)
 
-    def client(self, user_id: str) -> Client:
-        """The client shown in the panel of ``user_id``."""
-        return self._clients[user_id]
+    def client(self, client_id: str) -> Client:
+        """The client shown in the panel of ``client_id`` ("alice", "alice/desktop")."""
+        return self._clients[client_id]
+
+    def _panel_users(self) -> list[str]:
+        return list(dict.fromkeys(client.user_id for client in self._clients.values()))
 
     def add_client(self, client: Client) -> ClientPanel:
         """Give an already logged-in client a panel."""
-        if client.user_id in self._panels:
-            raise ValueError(f"{client.user_id!r} already has a panel")
+        if client.client_id in self._panels:
+            raise ValueError(f"{client.client_id!r} already has a panel")
         if len(self._panels) >= MAX_CLIENTS:
             raise ValueError(f"at most {MAX_CLIENTS} clients fit side by side")
         bridge = ClientBridge(client, self._engine)
         panel = ClientPanel(bridge, peers=self._peer_ids(client.user_id))
         bridge.setParent(panel)
         panel.statusShown.connect(
-            lambda severity, text, uid=client.user_id: self._on_panel_status(uid, severity, text)
+            lambda severity, text, cid=client.client_id: self._on_panel_status(cid, severity, text)
         )
         panel.newCountChanged.connect(
-            lambda count, uid=client.user_id: self.panel_area.overview.set_new_count(uid, count)
+            lambda count, cid=client.client_id: self.panel_area.overview.set_new_count(cid, count)
         )
-        self._panels[client.user_id] = panel
-        self._clients[client.user_id] = client
-        self.timeline.panel_added(panel, client)
+        first_of_user = client.user_id not in self._panel_users()
+        self._panels[client.client_id] = panel
+        self._clients[client.client_id] = client
+        if first_of_user:
+            self.timeline.panel_added(panel, client)  # one lane per user: its first panel's
         self._show_panels()
         self._refresh_peers()
         self._update_toolbar()
@@ -259,10 +287,10 @@ class MainWindow(QMainWindow):
         return panel
 
     def _peer_ids(self, extra: str) -> list[str]:
-        return list(dict.fromkeys([*self._panels, *self._pending_peers, extra]))
+        return list(dict.fromkeys([*self._panel_users(), *self._pending_peers, extra]))
 
     def _refresh_peers(self) -> None:
-        users = list(dict.fromkeys([*self._panels, *self._pending_peers]))
+        users = list(dict.fromkeys([*self._panel_users(), *self._pending_peers]))
         for panel in self._panels.values():
             panel.set_peers(users)
 
@@ -282,13 +310,36 @@ class MainWindow(QMainWindow):
     def _fit_size(self, *, first: bool = False) -> None:
         fit_window(self, self.available_geometry(), len(self._panels), first=first)
 
-    def _on_panel_status(self, user_id: str, severity: str, text: str) -> None:
+    def _on_panel_status(self, client_id: str, severity: str, text: str) -> None:
         if severity == "error":
-            self.statusBar().showMessage(f"{user_id}: {text}", 8000)
+            self.statusBar().showMessage(f"{_shown_name(client_id)}: {text}", 8000)
+
+    @alive_slot(str, str)
+    async def add_device(self, user_id: str, device_id: str) -> None:
+        """Add-client menu: another device of a user with a panel."""
+        await self.create_device(user_id, device_id)
+
+    async def create_device(self, user_id: str, device_id: str) -> ClientPanel | None:
+        """Log ``user_id`` in on ``device_id`` (``make_device``) and give it a panel; it is in the
+        user's groups already. Errors go to the status bar; returns the panel, or None."""
+        if len(self._panels) >= MAX_CLIENTS:
+            self.statusBar().showMessage(f"At most {MAX_CLIENTS} clients fit side by side.", 5000)
+            return None
+        try:
+            client = self._make_device(user_id, device_id)
+            await survive(self, client.login())
+        except (ReceiptError, Gone) as error:
+            if isinstance(error, ReceiptError) and is_alive(self):
+                self.statusBar().showMessage(f"Could not add {user_id} · {device_id}: {error.message}", 8000)
+            return None
+        panel = self.add_client(client)
+        self._fit_size()
+        self.statusBar().showMessage(f"{user_id} logged in on {device_id} too.", 5000)
+        return panel
 
     def next_free_name(self) -> str:
         """The first of ``client_names`` nobody uses yet, else ``user<n>``."""
-        taken = set(self._engine.user_ids()) | set(self._panels)
+        taken = set(self._engine.user_ids()) | set(self._panel_users())
         for name in self._client_names:
             if name not in taken:
                 return name
@@ -308,7 +359,7 @@ class MainWindow(QMainWindow):
         if len(self._panels) >= MAX_CLIENTS:
             self.statusBar().showMessage(f"At most {MAX_CLIENTS} clients fit side by side.", 5000)
             return None
-        if user_id in self._panels:
+        if user_id in self._panel_users():
             self.statusBar().showMessage(f"{user_id} already has a panel.", 5000)
             return None
         try:
@@ -333,18 +384,21 @@ class MainWindow(QMainWindow):
         return panel
 
     @alive_slot(str)
-    async def remove_client(self, user_id: str) -> None:
+    async def remove_client(self, client_id: str) -> None:
         """Close a client's panel, log the client out and close its local cache (its user stays
         known to the engine, which keeps what arrives for it until it logs in again)."""
         if len(self._panels) <= MIN_CLIENTS:
             self.statusBar().showMessage(f"At least {MIN_CLIENTS} clients stay.", 5000)
             return
-        panel = self._panels.pop(user_id, None)
-        client = self._clients.pop(user_id, None)
+        panel = self._panels.pop(client_id, None)
+        client = self._clients.pop(client_id, None)
         if panel is None or client is None:
             return
         panel.bridge.detach()
-        self.timeline.panel_removed(user_id)
+        self.timeline.panel_removed(client.user_id)
+        same_user = [cid for cid, other in self._clients.items() if other.user_id == client.user_id]
+        if same_user:  # the user's lane follows another of its devices' panels
+            self.timeline.panel_added(self._panels[same_user[0]], self._clients[same_user[0]])
         self._show_panels()
         panel.hide()
         panel.setParent(None)
@@ -355,7 +409,7 @@ class MainWindow(QMainWindow):
         try:
             await survive(self, client.logout())
         except ReceiptError as error:
-            self.statusBar().showMessage(f"{user_id}: {error.message}", 8000)
+            self.statusBar().showMessage(f"{_shown_name(client_id)}: {error.message}", 8000)
         finally:
             client.cache.close()
 
@@ -380,6 +434,11 @@ class MainWindow(QMainWindow):
             return
         clock.advance(seconds)
         await self._engine.drain()
+
+
+def _shown_name(client_id: str) -> str:
+    """How a client is named to people: "alice", or "alice · desktop"."""
+    return client_id.replace("/", " · ")
 
 
 async def _log_out_and_close(client: Client) -> None:

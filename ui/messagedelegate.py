@@ -33,8 +33,23 @@ from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read
 from readtick.ui.avatar import user_color
 from readtick.ui.displaytime import clock_text, display_zone
-from readtick.ui.messagemodel import MessageRole, ReadMemberCountRole, UnreadMemberCountRole
+from readtick.ui.mediapainter import (
+    OVERLAY_INSET,
+    PILL_PAD,
+    UPLOADING_LABEL,
+    MediaBox,
+    MediaPainter,
+    is_media,
+    is_uploading,
+)
+from readtick.ui.messagemodel import (
+    MessageRole,
+    ReadMemberCountRole,
+    UnreadMemberCountRole,
+    UploadProgressRole,
+)
 from readtick.ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
+from readtick.ui.thumbnails import shared_thumbnails
 from readtick.ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
 
 ROW_GAP = 3.0
@@ -62,6 +77,8 @@ def receipt_caption(message: Message, read_count: int | None, unread_count: int 
     status = message.receipt_status
     if message.sent_status == SentStatus.FAILED:
         return "not sent"
+    if is_uploading(message):
+        return UPLOADING_LABEL
     if status == ReceiptStatus.EXPIRED:
         return "receipt expired"
     if message.conversation_type != ConversationType.GROUP or status == ReceiptStatus.NONE:
@@ -89,6 +106,7 @@ class BubbleLayout:
     outgoing: bool
     caption_text: str
     time_text: str
+    media_overlay: bool = False  # the footer is drawn over the media (an image)
 
 
 @dataclass
@@ -130,6 +148,10 @@ class MessageDelegate(QStyledItemDelegate):
             OrderedDict()
         )
         self.size_hint_calls = 0  # counted for tests: an append or a receipt change measures one row
+        # Media (images, file chips, upload bars) is sized and drawn by its own painter; a
+        # decoded thumbnail repaints the rows (their size comes from the message, not the file).
+        self.media = MediaPainter(self._text_font, self._small_font, shared_thumbnails())
+        self.media.thumbnails.loaded.connect(self._thumbnail_loaded)
 
     # --- geometry -----------------------------------------------------------------------------
 
@@ -179,7 +201,10 @@ class MessageDelegate(QStyledItemDelegate):
         unread_count = index.data(UnreadMemberCountRole)
         outgoing = message.direction == MessageDirection.SEND
         wrap_width = _wrap_width(row_rect.width())
-        text_w, text_h = self._text_size(message.summary(), wrap_width)
+        media = self.media.box(message, wrap_width)
+        text_w, text_h = (
+            (media.width, media.height) if media else self._text_size(message.summary(), wrap_width)
+        )
         show_name = _shows_name(message)
         name_w = self._name_metrics.horizontalAdvance(message.sender_user_id) if show_name else 0.0
         name_h, footer_h = self._name_height(message), self._footer_height()
@@ -203,22 +228,35 @@ class MessageDelegate(QStyledItemDelegate):
         parts = [w for w in (caption_w, time_w) if w] + ([mark_w] if mark_w else [])
         footer_w = sum(parts) + FOOTER_SPACING * (len(parts) - 1)
 
+        overlay = media is not None and media.overlay
+        if media is not None:
+            if overlay:  # the footer sits on the image: the image is at least as wide as it
+                media = self.media.box(message, wrap_width, footer_w + 2 * (OVERLAY_INSET + PILL_PAD))
+                assert media is not None
+                text_w = media.width
+            self.media.request(message, wrap_width, self._view.devicePixelRatioF())
+        hpad, vpad, below = _paddings(media, name_h, footer_h)
         content_w = min(max(text_w, name_w, footer_w, 36.0), wrap_width)
-        bubble_w = content_w + 2 * BUBBLE_HPAD
-        bubble_h = BUBBLE_VPAD + name_h + text_h + FOOTER_GAP + footer_h + BUBBLE_VPAD
+        if overlay:
+            content_w = max(text_w, name_w)
+        bubble_w = content_w + 2 * hpad
+        bubble_h = vpad + name_h + text_h + below + vpad
         top = row_rect.top() + ROW_GAP
         if outgoing:
             left = row_rect.right() - SIDE_MARGIN - bubble_w
         else:
             left = row_rect.left() + SIDE_MARGIN
         bubble = QRectF(left, top, bubble_w, bubble_h)
-        inner_left = left + BUBBLE_HPAD
-        y = top + BUBBLE_VPAD
+        inner_left = left + hpad
+        y = top + vpad
         name_rect = QRectF(inner_left, y, content_w, name_h) if show_name else None
         y += name_h
-        text_rect = QRectF(inner_left, y, content_w, text_h)
+        text_rect = QRectF(inner_left, y, text_w if overlay else content_w, text_h)
         y += text_h + FOOTER_GAP
         footer = QRectF(inner_left, y, content_w, footer_h)
+        if overlay:  # inside the image's bottom right corner
+            y = text_rect.bottom() - OVERLAY_INSET - footer_h
+            footer = QRectF(inner_left, y, text_rect.width() - OVERLAY_INSET - PILL_PAD, footer_h)
 
         # Footer parts, right-aligned: [caption] [time] [mark] for outgoing messages,
         # [dot] [caption] [time] for incoming ones (the dot leads, it is the call to action; the
@@ -259,6 +297,7 @@ class MessageDelegate(QStyledItemDelegate):
             outgoing=outgoing,
             caption_text=caption_text,
             time_text=time_text,
+            media_overlay=overlay,
         )
 
     def _picture(
@@ -292,9 +331,17 @@ class MessageDelegate(QStyledItemDelegate):
     def _row_height(self, message: Message, width: float) -> int:
         """What ``layout`` makes the row's height, from the text's lines alone (cached per text and
         width): measuring a row needs none of the rest of its layout."""
-        _, text_h = self._text_size(message.summary(), _wrap_width(width))
+        wrap_width = _wrap_width(width)
         name_h, footer_h = self._name_height(message), self._footer_height()
-        bubble_h = BUBBLE_VPAD + name_h + text_h + FOOTER_GAP + footer_h + BUBBLE_VPAD
+        media = self.media.box(message, wrap_width)
+        if media is None:
+            _, text_h = self._text_size(message.summary(), wrap_width)
+        else:
+            text_h = media.height
+            # measured before its first paint: the thumbnail is decoded by then, off the paint path
+            self.media.request(message, wrap_width, self._view.devicePixelRatioF())
+        _, vpad, below = _paddings(media, name_h, footer_h)
+        bubble_h = vpad + name_h + text_h + below + vpad
         return int(bubble_h + 2 * ROW_GAP + 0.999)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
@@ -342,12 +389,26 @@ class MessageDelegate(QStyledItemDelegate):
                 int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
                 message.sender_user_id,
             )
-        painter.setFont(self._text_font)
-        painter.setPen(text_color)
-        picture.text.draw(painter, geometry.text.topLeft())
+        footer_theme = theme
+        if is_media(message):
+            parts = [r for r in (geometry.caption, geometry.time, geometry.mark) if r is not None]
+            backdrop = _union(parts) if geometry.media_overlay else None
+            progress = index.data(UploadProgressRole)
+            wrap_width = _wrap_width(float(option.rect.width()))
+            footer_theme = self.media.paint(
+                painter, geometry.text, message, progress, theme, backdrop, wrap_width
+            )
+        else:
+            painter.setFont(self._text_font)
+            painter.setPen(text_color)
+            picture.text.draw(painter, geometry.text.topLeft())
 
-        self._paint_footer(painter, geometry, message, theme)
+        self._paint_footer(painter, geometry, message, footer_theme)
         painter.restore()
+
+    def _thumbnail_loaded(self, path: str) -> None:
+        viewport = getattr(self._view, "viewport", None)
+        (viewport() if viewport is not None else self._view).update()
 
     def _paint_footer(
         self, painter: QPainter, geometry: BubbleLayout, message: Message, theme: Theme
@@ -417,6 +478,22 @@ def _shadow_color(theme: Theme) -> QColor:
     return QColor.fromRgbF(
         ground.redF() * (1 - alpha), ground.greenF() * (1 - alpha), ground.blueF() * (1 - alpha)
     )
+
+
+def _paddings(media: MediaBox | None, name_h: float, footer_h: float) -> tuple[float, float, float]:
+    """A bubble's side and top padding, and what goes below its content: the footer, unless it is
+    drawn over an image (which sits close to the bubble's edge, under a sender's name if any)."""
+    if media is None or media.pad is None:
+        return BUBBLE_HPAD, BUBBLE_VPAD, FOOTER_GAP + footer_h
+    below = 0.0 if media.overlay else FOOTER_GAP + footer_h
+    return media.pad, BUBBLE_VPAD if name_h else media.pad, below
+
+
+def _union(rects: list[QRectF]) -> QRectF:
+    united = QRectF(rects[0])
+    for rect in rects[1:]:
+        united = united.united(rect)
+    return united
 
 
 def _bubble_path(rect: QRectF, outgoing: bool) -> QPainterPath:

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QPersistentModelIndex, Qt
-from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus
+from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from readtick.core.messages import Message
 from readtick.core.receipt import copy_status_after
 from readtick.core.results import MessageReceiptInfo
@@ -32,6 +32,7 @@ IsOutgoingRole = Qt.ItemDataRole.UserRole + 5
 SenderRole = Qt.ItemDataRole.UserRole + 6
 TimestampRole = Qt.ItemDataRole.UserRole + 7
 MessageIdRole = Qt.ItemDataRole.UserRole + 8
+UploadProgressRole = Qt.ItemDataRole.UserRole + 9
 
 #: The roles a receipt change touches. None of them changes a row's height.
 RECEIPT_ROLES: tuple[int, ...] = (
@@ -51,6 +52,7 @@ _ROLE_NAMES = {
     int(SenderRole): b"sender",
     int(TimestampRole): b"timestamp",
     int(MessageIdRole): b"messageId",
+    int(UploadProgressRole): b"uploadProgress",
 }
 
 
@@ -71,6 +73,7 @@ class _Row:
     message: Message
     read_count: int | None = None
     unread_count: int | None = None
+    upload_progress: float | None = None  # 0..1 while the sender's media file uploads
 
 
 class MessageListModel(QAbstractListModel):
@@ -126,6 +129,8 @@ class MessageListModel(QAbstractListModel):
             return message.timestamp
         if role == MessageIdRole:
             return message.message_id
+        if role == UploadProgressRole:
+            return row.upload_progress
         return None
 
     # --- what the panel feeds in --------------------------------------------------------------
@@ -204,6 +209,8 @@ class MessageListModel(QAbstractListModel):
         row was inserted."""
         if not self._belongs(message):
             return False
+        if row_key(message) not in self._row_of and self._accepted_draft(message):
+            self._rekey(message)
         if row_key(message) in self._row_of:
             self._replace(message)
             return False
@@ -277,7 +284,30 @@ class MessageListModel(QAbstractListModel):
                 changed.append(row_index)
         return changed
 
+    def set_upload_progress(self, message: Message, current: int, total: int) -> bool:
+        """Show how far the upload of the sender's media ``message`` (a draft, keyed by its local
+        id) has come; a repaint of its row only. Returns whether the row is shown."""
+        row_index = self._row_of.get(row_key(message))
+        if row_index is None:
+            return False
+        self._rows[row_index].upload_progress = current / total if total else 1.0
+        index = self.index(row_index, 0)
+        self.dataChanged.emit(index, index, [int(UploadProgressRole)])
+        return True
+
     # --- internals ----------------------------------------------------------------------------
+
+    def _accepted_draft(self, message: Message) -> bool:
+        """Whether ``message`` is the accepted form of a draft shown under its local id (a media
+        message whose upload finished): it takes the draft's row."""
+        return bool(message.message_id and message.local_message_id) and (
+            -message.local_message_id in self._row_of
+        )
+
+    def _rekey(self, message: Message) -> None:
+        row_index = self._row_of.pop(-message.local_message_id)
+        self._rows[row_index].upload_progress = None
+        self._row_of[row_key(message)] = row_index
 
     @staticmethod
     def _merge(row: _Row, info: MessageReceiptInfo) -> bool:
@@ -321,7 +351,10 @@ class MessageListModel(QAbstractListModel):
     def _replace(self, message: Message) -> None:
         row_index = self._row_of[row_key(message)]
         current = self._rows[row_index].message
-        if _stale(current.receipt_status, message.receipt_status):
+        # The sender's own draft (no id yet, SENDING): whatever becomes of it (sent, failed)
+        # replaces it, even from NONE.
+        draft = not current.message_id and current.sent_status == SentStatus.SENDING
+        if not draft and _stale(current.receipt_status, message.receipt_status):
             return
         if message == current:
             return

@@ -1,4 +1,4 @@
-"""The top of a client's panel: who the client is (avatar and name), its link as a subtitle
+"""The top of a client's panel: who the client is (avatar, name and device), its link as a subtitle
 ("● online · 2.5 s delay" or "○ offline · events wait"), the online switch and the latency box.
 """
 
@@ -30,14 +30,23 @@ class PanelHeader(QWidget):
     onlineToggled = Signal(bool)
     latencyChanged = Signal(float)
 
-    def __init__(self, user_id: str, *, online: bool, latency: float, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        user_id: str,
+        *,
+        online: bool,
+        latency: float,
+        device: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("panelHeader")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._link = (online, latency)
         avatar = AvatarWidget(user_id, 34)
         avatar.setObjectName("avatar")
-        name = QLabel(user_id)
+        # Panels of one user share the avatar (its colour is the user's); the device tells them apart.
+        name = QLabel(user_id if device is None else f"{user_id} · {device}")
         name.setObjectName("userName")
         self._subtitle = QLabel()
         self._subtitle.setObjectName("userSubtitle")

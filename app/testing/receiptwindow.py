@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 from readtick.app.scenariomodel import DEFAULT_TIMEZONE, time_zone
 from readtick.app.testing.windowdriver import WindowDriver
 from readtick.app.world import CLIENT_NAMES
-from readtick.core import Client, Clock, RealClock, ReceiptEngine, VirtualClock
+from readtick.core import DEFAULT_DEVICE, Client, Clock, RealClock, ReceiptEngine, VirtualClock
+from readtick.core.sessions import split_client_id
 from readtick.ui.displaytime import display_zone, set_display_zone
 from readtick.ui.mainwindow import MainWindow
 from readtick.ui.theme import apply_theme, current_theme
@@ -114,11 +115,16 @@ class ReceiptWindowFactory:
         ``join_policy(engine, user_id, panel_user_ids)`` puts them in groups (without one they
         join none, as ``MainWindow`` does).
         """
-        panel_users = list(clients)
+        panel_users = list(clients)  # client ids: "alice", or "alice/desktop" for another device
         if len(set(panel_users)) != len(panel_users):
             raise ValueError(f"clients must be distinct, got {panel_users}")
-        groups = {DEFAULT_GROUP: panel_users} if groups is None else {g: list(m) for g, m in groups.items()}
-        everyone = list(dict.fromkeys([*panel_users, *(u for members in groups.values() for u in members)]))
+        logins = {cid: split_client_id(cid) for cid in panel_users}
+        users = list(dict.fromkeys(user for user, _ in logins.values()))
+        groups = {DEFAULT_GROUP: users} if groups is None else {g: list(m) for g, m in groups.items()}
+        for member in (u for members in groups.values() for u in members):
+            if member not in users:
+                users.append(member)
+                logins[member] = (member, DEFAULT_DEVICE)
 
         app = QApplication.instance()
         apply_theme(app, theme)
@@ -129,10 +135,10 @@ class ReceiptWindowFactory:
         try:
             for group_id, members in groups.items():
                 engine.create_group(group_id, members)
-            for user_id in everyone:
-                client = Client(engine, user_id)
+            for cid, (user_id, device_id) in logins.items():
+                client = Client(engine, user_id, device_id=device_id)
                 self._run(client.login())
-                logged_in[user_id] = client
+                logged_in[cid] = client
             factory = None if make_client is None else (lambda user_id: make_client(engine, user_id))
             window = MainWindow(
                 engine,

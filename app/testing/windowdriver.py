@@ -4,9 +4,10 @@ their documented object names, type and click, and wait (never sleep) for what t
 It relies only on what readtick documents for GUI tests, so it works on any readtick
 ``MainWindow`` (one from ``make_receipt_window``, or one the app built):
 
-- each panel is ``client:<user_id>``; inside it ``conversationPicker``, ``messageView``,
-  ``composer``, ``receiptToggle``, ``sendButton``, ``markReadButton``,
-  ``markConversationReadButton``, ``onlineToggle``, ``eventLog``;
+- each panel is ``client:<client_id>`` (the user id, or ``alice/desktop`` for another device
+  of a user); inside it ``conversationPicker``, ``messageView``, ``attachButton``, ``composer``,
+  ``receiptToggle``, ``sendButton``, ``markReadButton``, ``markConversationReadButton``,
+  ``onlineToggle``, ``eventLog``;
 - the message view's model has one row per message of the open conversation, oldest first; its
   display role is the message text and its ``receiptStatus`` role (``roleNames()``) the
   ``ReceiptStatus`` that this client's copy of the message shows;
@@ -156,6 +157,22 @@ class WindowDriver:
         composer.setFocus()
         self.qtbot.keyClicks(composer, text)
         return self._click_and_wait(user_id, "sendButton")
+
+    def attach(self, user_id: str, path: str, *, to: str | None = None, receipt: bool = True) -> str:
+        """Click the attach button and pick the file at ``path`` (in conversation ``to`` if
+        given), with the receipt box as asked. Returns what the status line then says (the upload
+        started, or why the file was refused); a media message's row is its summary, e.g.
+        ``"[image] photo.png"``."""
+        if to is not None:
+            self.open(user_id, to)
+        toggle = self.widget(user_id, "receiptToggle", QCheckBox)
+        if toggle.isChecked() != receipt:
+            self.qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+        self.widget(user_id, "composerRow").file_chooser = lambda: path
+        button = self.widget(user_id, "attachButton", QAbstractButton)
+        with self.qtbot.waitSignal(self.panel(user_id).statusShown, timeout=DEFAULT_TIMEOUT) as shown:
+            self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        return shown.args[1]
 
     def select(self, user_id: str, *messages: MessageRef) -> None:
         """Click the first message's row, then Ctrl+click the others."""
