@@ -144,10 +144,10 @@ class MainWindow(QMainWindow):
         self.add_client_action = QAction("＋ Add client", self)
         self.add_client_action.setObjectName("addClientAction")
         self.add_client_action.triggered.connect(self.add_new_client)
-        self._add_menu = AddClientMenu(self._engine, self)
-        self._add_menu.newUserRequested.connect(self.add_new_client)
-        self._add_menu.deviceRequested.connect(self.add_device)
-        self.add_client_action.setMenu(self._add_menu)
+        self.add_client_menu = AddClientMenu(self._engine, self)
+        self.add_client_menu.newUserRequested.connect(self.add_new_client)
+        self.add_client_menu.deviceRequested.connect(self.add_device)
+        self.add_client_action.setMenu(self.add_client_menu)
         toolbar.addAction(self.add_client_action)
         button = toolbar.widgetForAction(self.add_client_action)
         if isinstance(button, QToolButton):  # a click adds a user; the arrow offers devices too
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         for client_id in self._panels:
             action = self._remove_menu.addAction(_shown_name(client_id))
             action.triggered.connect(lambda _=False, cid=client_id: self.remove_client(cid))
-        self._add_menu.refresh(self._panel_users(), count < MAX_CLIENTS)
+        self.add_client_menu.refresh(self._panel_users(), count < MAX_CLIENTS)
         users = len(self._engine.user_ids())
         groups = len({g for uid in self._panel_users() for g in self._engine.group_ids_of(uid)})
         self.statusBar().showMessage(
