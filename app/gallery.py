@@ -13,11 +13,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
+from readtick.app.gallerymedia import (
+    MEDIA_CELL,
+    MediaCell,
+    draw_media_block,
+    media_block_height,
+    media_block_width,
+    media_cells,
+    sample_media_message,
+)
 from readtick.core import (
     ConversationType,
+    Message,
     MessageDirection,
     MessageReceiptInfo,
     ReceiptStatus,
@@ -150,37 +160,48 @@ class GalleryPainter:
 
     def row_height(self, cell: Cell) -> int:
         with showing_times_in(ZONE):  # the footer's time is part of the row's width
-            index = self._load(cell)
+            index = self._load(*sample_message(cell))
             return self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
 
     def paint(self, cell: Cell) -> QImage:
         """The cell as an image in the current theme (call ``apply_theme`` first), times in ZONE."""
-        with showing_times_in(ZONE):
-            return self._paint(cell)
+        return self.paint_sample(cell.file_name, *sample_message(cell))
 
-    def _paint(self, cell: Cell) -> QImage:
-        index = self._load(cell)
+    def paint_sample(
+        self, name: str, message: Message, info: MessageReceiptInfo | None, upload: float | None = None
+    ) -> QImage:
+        """One message as its client holds it (with its sender's ``info``, and how far its
+        upload came), painted in the current theme, times in ZONE; a picture in it is decoded
+        first, so the image is complete."""
+        with showing_times_in(ZONE):
+            index = self._load(message, info, upload)
+            return self._paint(name, index)
+
+    def _paint(self, name: str, index: QModelIndex) -> QImage:
         height = self._delegate.sizeHint(self._option(QRect(0, 0, self.size.width(), 0)), index).height()
         if height > self.size.height():
-            raise ValueError(
-                f"{cell.file_name}: the row is {height} px high, the cell only {self.size.height()}"
-            )
+            raise ValueError(f"{name}: the row is {height} px high, the cell only {self.size.height()}")
         image = QImage(self.size, QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(1.0)
         image.fill(current_theme().color("chat_background"))
+        top = (self.size.height() - height) // 2
+        row = QRect(0, top, self.size.width(), height)
+        self._delegate.preload(index, self.size.width())
         painter = QPainter(image)
         try:
-            top = (self.size.height() - height) // 2
-            self._delegate.paint(painter, self._option(QRect(0, top, self.size.width(), height)), index)
+            self._delegate.paint(painter, self._option(row), index)
         finally:
             painter.end()
         return image
 
-    def _load(self, cell: Cell):  # type: ignore[no-untyped-def]
-        message, info = sample_message(cell)
+    def _load(
+        self, message: Message, info: MessageReceiptInfo | None, upload: float | None = None
+    ) -> QModelIndex:
         self._model.set_conversation(
             message.conversation_id, message.conversation_type, [message], [info] if info else []
         )
+        if upload is not None:
+            self._model.set_upload_progress(message, round(upload * 100), 100)
         return self._model.index(0, 0)
 
     def _option(self, rect: QRect) -> QStyleOptionViewItem:
@@ -217,24 +238,34 @@ def write_gallery(out_dir: Path, app: QApplication) -> Iterator[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = current_theme().name
     painter = GalleryPainter()
+    media_painter = GalleryPainter(MEDIA_CELL)
     images: dict[Cell, QImage] = {}
+    media_images: dict[MediaCell, QImage] = {}
+
+    def save(image: QImage, name: str) -> Path:
+        path = out_dir / name
+        if not image.save(str(path)):
+            raise OSError(f"could not write {path}")
+        return path
+
     try:
         for theme in THEME_NAMES:
             apply_theme(app, theme)
             for cell in (c for c in cells() if c.theme == theme):
-                image = painter.paint(cell)
-                images[cell] = image
-                path = out_dir / cell.file_name
-                if not image.save(str(path)):
-                    raise OSError(f"could not write {path}")
-                yield path
-        sheet = contact_sheet(images)
+                images[cell] = painter.paint(cell)
+                yield save(images[cell], cell.file_name)
+            for media in media_cells(theme):
+                sample = sample_media_message(media, TIMESTAMP)
+                media_images[media] = media_painter.paint_sample(media.file_name, *sample)
+                yield save(media_images[media], media.file_name)
+        sheet = contact_sheet(images, media_images)
         sheet_path = out_dir / CONTACT_SHEET
         if not sheet.save(str(sheet_path)):
             raise OSError(f"could not write {sheet_path}")
         yield sheet_path
     finally:
         painter.close()
+        media_painter.close()
         apply_theme(app, previous)
 
 
@@ -254,12 +285,14 @@ RECEIVER_NOTES = {
 }
 
 
-def contact_sheet(images: dict[Cell, QImage]) -> QImage:
-    """All cells in a grid: per theme a title, a header row of columns, one row per state."""
+def contact_sheet(images: dict[Cell, QImage], media_images: dict[MediaCell, QImage] | None = None) -> QImage:
+    """All cells in a grid: per theme a title, a header row of columns, one row per state; then
+    the media cells, the same way."""
     columns = [(kind, direction) for kind in KINDS for direction in DIRECTIONS]
     block_height = TITLE_HEIGHT + HEADER_HEIGHT + len(STATES) * (CELL.height() + GAP)
-    width = LABEL_WIDTH + len(columns) * (CELL.width() + GAP) + GAP
-    height = len(THEME_NAMES) * block_height + GAP
+    width = max(LABEL_WIDTH + len(columns) * (CELL.width() + GAP) + GAP, media_block_width())
+    text_height = len(THEME_NAMES) * block_height
+    height = text_height + (len(THEME_NAMES) * media_block_height() if media_images else 0) + GAP
     sheet = QImage(QSize(width, height), QImage.Format.Format_ARGB32_Premultiplied)
     sheet.fill(QColor(SHEET_BACKGROUND))
     painter = QPainter(sheet)
@@ -310,6 +343,13 @@ def contact_sheet(images: dict[Cell, QImage]) -> QImage:
                         painter.setFont(label_font)
                         painter.setPen(QColor(SHEET_TEXT))
                 y += CELL.height() + GAP
+        for block, theme in enumerate(THEME_NAMES if media_images else ()):
+            assert media_images is not None
+            top = text_height + block * media_block_height()
+            fonts = (title_font, label_font, note_font)
+            draw_media_block(
+                painter, media_images, theme, top, fonts, RECEIVER_NOTES, QColor(NOTE_TEXT[theme])
+            )
     finally:
         painter.end()
     return sheet

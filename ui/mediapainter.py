@@ -129,6 +129,12 @@ class MediaPainter:
         if isinstance(message, ImageMessage):
             self.thumbnails.request(message.file_local_path, _thumbnail_size(message, max_width, ratio))
 
+    def preload(self, message: Message, max_width: float, ratio: float) -> None:
+        """Decode the thumbnail now (pictures that must be whole the first time they are painted:
+        the gallery, screenshots)."""
+        if isinstance(message, ImageMessage):
+            self.thumbnails.load_now(message.file_local_path, _thumbnail_size(message, max_width, ratio))
+
     def paint(
         self,
         painter: QPainter,

@@ -406,6 +406,11 @@ class MessageDelegate(QStyledItemDelegate):
         self._paint_footer(painter, geometry, message, footer_theme)
         painter.restore()
 
+    def preload(self, index: QModelIndex | QPersistentModelIndex, width: float) -> None:
+        """Decode the picture of the row at ``width`` now, if it has one (a picture painted once,
+        such as the gallery's, must not show its placeholder)."""
+        self.media.preload(index.data(MessageRole), _wrap_width(width), 1.0)
+
     def _thumbnail_loaded(self, path: str) -> None:
         viewport = getattr(self._view, "viewport", None)
         (viewport() if viewport is not None else self._view).update()

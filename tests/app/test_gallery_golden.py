@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtGui import QFontInfo, QImage
 from PySide6.QtWidgets import QApplication
 from readtick.app.gallery import CELL, CONTACT_SHEET, THEME_NAMES, GalleryPainter, cells, render_gallery
+from readtick.app.gallerymedia import MEDIA_CELL, media_cells
 from readtick.app.testing import GoldenImages, compare_images
 from readtick.ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
 
@@ -54,15 +55,18 @@ def test_rendering_is_pinned(qapp: QApplication) -> None:
 def test_the_gallery_has_every_state_and_restores_the_theme(
     qapp: QApplication, rendered: dict[str, Path]
 ) -> None:
-    expected_names = {c.file_name for c in cells()} | {CONTACT_SHEET}
+    media_names = {c.file_name for c in media_cells()}
+    expected_names = {c.file_name for c in cells()} | media_names | {CONTACT_SHEET}
     assert set(rendered) == expected_names
-    assert len(expected_names) == 6 * 2 * 2 * 2 + 1
+    # text: 6 states x peer/group x in/out x 2 themes; media: 6 states x image/file x in/out, and
+    # uploading image/file outgoing, x 2 themes
+    assert len(expected_names) == 6 * 2 * 2 * 2 + (6 * 2 * 2 + 2) * 2 + 1
     assert current_theme().name == "light"
     for name, path in rendered.items():
         image = QImage(str(path))
         assert not image.isNull(), name
         if name != CONTACT_SHEET:
-            assert image.size() == CELL, name
+            assert image.size() == (MEDIA_CELL if name in media_names else CELL), name
 
 
 def test_every_state_looks_different_from_every_other(rendered: dict[str, Path]) -> None:
@@ -78,6 +82,22 @@ def test_every_state_looks_different_from_every_other(rendered: dict[str, Path])
                     assert compare_images(first, second).bad_pixels > 50
 
 
-@pytest.mark.parametrize("name", sorted({c.file_name for c in cells()} | {CONTACT_SHEET}))
+def test_every_state_looks_different_on_a_picture_and_a_file(rendered: dict[str, Path]) -> None:
+    """Outgoing media: the six states and the upload, seven different pictures, in both themes
+    (the ticks sit on the photo, on a pill that is dark in both themes)."""
+    for theme in THEME_NAMES:
+        for media in ("image", "file"):
+            pictures = [
+                QImage(str(rendered[f"{theme}-{media}-outgoing-{state}.png"]))
+                for state in ("none", "processing", "delivered", "done", "expired", "failed", "uploading")
+            ]
+            for i, first in enumerate(pictures):
+                for second in pictures[i + 1 :]:
+                    assert compare_images(first, second).bad_pixels > 30
+
+
+@pytest.mark.parametrize(
+    "name", sorted({c.file_name for c in cells()} | {c.file_name for c in media_cells()} | {CONTACT_SHEET})
+)
 def test_gallery_matches_baseline(rendered: dict[str, Path], golden_images: GoldenImages, name: str) -> None:
     golden_images.within("gallery").check(rendered[name], name)
