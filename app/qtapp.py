@@ -162,7 +162,10 @@ async def window_closed(app: QApplication, window: QWidget) -> None:
 async def save_window(window: QWidget, path: Path) -> Path:
     """Save a picture of ``window`` as PNG ``path`` once queued layouts and repaints have run;
     raises ``OSError`` if it cannot be written."""
+    from readtick.ui.thumbnails import shared_thumbnails
+
     await asyncio.sleep(0.05)
+    shared_thumbnails().decode_pending()  # pictures whole, not their placeholders
     path.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(path)):
         raise OSError(f"could not write {path}")

@@ -27,7 +27,10 @@ from readtick.app.scenariomodel import (
     time_zone,
 )
 from readtick.app.scenariosteps import StepChecker
+from readtick.core import ReceiptError
 from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
+from readtick.core.sessions import DEFAULT_MAX_DEVICES
+from readtick.core.validation import check_id
 
 MAX_MEMBERS_WITHOUT_PANEL = 1000
 
@@ -48,7 +51,7 @@ class _Checker(StepChecker):
 
     TOP_KEYS = ("title", "description", "start", "timezone", "theme", "engine", "users", "groups", "steps")
     ENGINE_KEYS = ("delivered_status", "receipt_lifetime")
-    USER_KEYS = ("id", "latency", "online", "panel")
+    USER_KEYS = ("id", "latency", "online", "panel", "devices")
     GROUP_KEYS = ("id", "members")
 
     # ---- sections
@@ -156,11 +159,14 @@ class _Checker(StepChecker):
         if not isinstance(entries, list):
             self.problem(top, "users", f"must be a list of [[users]] tables, got {type_name(entries)}")
             return
-        # users with ``panel = false`` (a recorded demo's bots) do not count toward the window's 2-8
-        panels = sum(1 for e in entries if not (isinstance(e, dict) and e.get("panel") is False))
+        # users with ``panel = false`` (a recorded demo's bots) do not count toward the window's 2-8;
+        # a user with devices counts one panel per device; every entry counts, valid or not
+        shown_entries = [e for e in entries if not (isinstance(e, dict) and e.get("panel") is False)]
+        panels = sum(_clients_declared(entry) for entry in shown_entries)
         if not MIN_CLIENTS <= panels <= MAX_CLIENTS:
-            self.problem(top, "users", f"has {panels} users with a panel; the window shows {wanted}")
-        if len(entries) - panels > MAX_MEMBERS_WITHOUT_PANEL:
+            counted = "users" if panels == len(shown_entries) else "clients (users and devices)"
+            self.problem(top, "users", f"has {panels} {counted} with a panel; the window shows {wanted}")
+        if len(entries) - len(shown_entries) > MAX_MEMBERS_WITHOUT_PANEL:
             self.problem(top, "users", f"at most {MAX_MEMBERS_WITHOUT_PANEL} users with panel = false")
         for where, entry in self.tables(entries, "users", self.USER_KEYS):
             user_id = self.ident(entry, "id", where, "user id")
@@ -170,12 +176,42 @@ class _Checker(StepChecker):
                 latency = seconds if seconds is not None else 0.0
             online = self.boolean(entry, "online", where, True)
             panel = self.boolean(entry, "panel", where, True)
+            devices = self._devices(entry, where)
             if user_id is None:
                 continue
             if user_id in self.users:
                 self.problem(where, "id", f"user {user_id!r} is declared twice")
                 continue
-            self.users[user_id] = UserSpec(user_id, latency, online is not False, panel is not False)
+            user = UserSpec(user_id, latency, online is not False, panel is not False, devices)
+            self.users[user_id] = user
+            self.clients.update(dict.fromkeys(user.client_ids, user_id))
+
+    def _devices(self, entry: dict[str, Any], where: str) -> tuple[str, ...]:
+        """A user's ``devices``: distinct device ids, at most as many as a user may log in on."""
+        if "devices" not in entry:
+            return ()
+        value = entry["devices"]
+        if not isinstance(value, list) or not value:
+            self.problem(where, "devices", f"must be a non-empty list of device names, got {shown(value)}")
+            return ()
+        devices: list[str] = []
+        for device in value:
+            try:
+                device = check_id(device, "device id")
+            except ReceiptError as error:
+                self.problem(where, "devices", error.message)
+                continue
+            if device in devices:
+                self.problem(where, "devices", f"{device!r} is listed twice")
+            else:
+                devices.append(device)
+        if len(devices) > DEFAULT_MAX_DEVICES:
+            self.problem(
+                where,
+                "devices",
+                f"lists {len(devices)} devices; a user logs in on at most {DEFAULT_MAX_DEVICES}",
+            )
+        return tuple(devices)
 
     def _groups(self, entries: object) -> None:
         if not isinstance(entries, list):
@@ -206,6 +242,10 @@ class _Checker(StepChecker):
                 self.problem(
                     where, "members", f"lists {type_name(member)} {shown(member)}; members are user ids"
                 )
+            elif member in self.clients and member not in self.users:
+                self.problem(
+                    where, "members", f"{member!r} is a device; members are users ({self.clients[member]!r})"
+                )
             elif member not in self.users:
                 known = suggest(member, list(self.users))
                 self.problem(where, "members", f"unknown user {shown(member)}{known}")
@@ -214,3 +254,9 @@ class _Checker(StepChecker):
             else:
                 valid.append(member)
         return tuple(valid)
+
+
+def _clients_declared(entry: object) -> int:
+    """How many clients a ``[[users]]`` entry asks for: one per listed device, else one."""
+    devices = entry.get("devices") if isinstance(entry, dict) else None
+    return len(devices) if isinstance(devices, list) and devices else 1

@@ -13,11 +13,13 @@ import difflib
 import re
 import reprlib
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from readtick.app.scenariomodel import Problem, format_duration
 from readtick.core import ReceiptError, TextMessage
-from readtick.core.validation import check_content, check_id, check_seconds
+from readtick.core.mediafile import MediaFile, open_media_file
+from readtick.core.validation import check_content, check_id, check_rate, check_seconds
 
 MAX_DURATION = 36500 * 86400.0
 """Longest ``receipt_lifetime``, ``latency`` or ``advance_time`` (100 years): the clock stays on
@@ -105,11 +107,17 @@ def _seconds_of_text(value: str) -> float:
 
 
 class FieldReader:
-    """Collects the problems of one scenario file; each method reads one kind of field."""
+    """Collects the problems of one scenario file; each method reads one kind of field.
+
+    Files a scenario names (pictures to send) are relative to the scenario file's folder, or to
+    the working directory for a scenario given as text.
+    """
 
     def __init__(self, source: str) -> None:
         self.source = source
         self.problems: list[Problem] = []
+        path = Path(source)
+        self.base_dir = path.resolve().parent if path.is_file() else Path.cwd()
 
     def problem(self, where: str, field_name: str, message: str) -> None:
         self.problems.append(Problem(self.source, where, field_name, message))
@@ -176,6 +184,29 @@ class FieldReader:
             self.problem(where, key, error.message)
             return None
         return value
+
+    def media_file(self, table: Mapping[str, Any], key: str, where: str) -> MediaFile | None:
+        """A file to send, relative to the scenario, checked as core checks it (a regular,
+        readable file of at most 25 MiB, not a link)."""
+        value = self.string(table, key, where)
+        if value is None:
+            return None
+        if Path(value).is_absolute() or value.startswith("~"):
+            self.problem(where, key, f"{shown(value)}: give the path relative to the scenario file")
+            return None
+        try:
+            return open_media_file(str(self.base_dir / value))
+        except ReceiptError as error:
+            self.problem(where, key, error.message)
+            return None
+
+    def rate(self, table: Mapping[str, Any], key: str, where: str) -> float | None:
+        """A rate in units per second (a number > 0)."""
+        try:
+            return check_rate(table[key], key)
+        except ReceiptError as error:
+            self.problem(where, key, f"{error.message.split(', got')[0]}, got {shown(table[key])}")
+            return None
 
     def boolean(self, table: Mapping[str, Any], key: str, where: str, default: bool) -> bool | None:
         value = table.get(key, default)

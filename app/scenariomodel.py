@@ -43,13 +43,20 @@ def format_duration(seconds: float) -> str:
 
 @dataclass(frozen=True)
 class UserSpec:
-    """A simulated client: ``latency`` seconds of engine clock on its link, ``online`` at start;
-    ``panel`` False: a member without a panel in the window (it acts only when a step says so)."""
+    """A user with one client (or one per device in ``devices``): ``latency`` seconds of engine
+    clock on each link, ``online`` at start; ``panel`` False: a member without a panel in the
+    window (it acts only when a step says so)."""
 
     id: str
     latency: float = 0.0
     online: bool = True
     panel: bool = True
+    devices: tuple[str, ...] = ()
+
+    @property
+    def client_ids(self) -> tuple[str, ...]:
+        """How steps name this user's clients: "alice", or "alice/phone", "alice/desktop"."""
+        return tuple(f"{self.id}/{device}" for device in self.devices) if self.devices else (self.id,)
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,9 @@ class EngineOptions:
 
 @dataclass(frozen=True)
 class Send:
-    """``sender`` sends ``text`` to user ``to`` or group ``group``; ``name`` refers to it later."""
+    """Client ``sender`` sends ``text`` (or, with ``media`` "image" or "file", the file at
+    ``path``, uploading at ``upload_rate`` bytes per second) to user ``to`` or group ``group``;
+    ``name`` refers to it later."""
 
     kind: ClassVar[str] = "send"
     sender: str
@@ -79,12 +88,20 @@ class Send:
     text: str
     receipt: bool = True
     name: str | None = None
+    media: str | None = None
+    path: str | None = None
+    upload_rate: float | None = None
 
     def describe(self) -> str:
         target = self.to if self.to is not None else f"group {self.group}"
         label = f" ({self.name})" if self.name else ""
         receipt = "" if self.receipt else ", no receipt"
-        return f"{self.sender} sends {self.text!r} to {target}{label}{receipt}"
+        what = repr(self.text) if self.media is None else f"{self.media} {_file_name(self.path)}"
+        return f"{self.sender} sends {what} to {target}{label}{receipt}"
+
+
+def _file_name(path: str | None) -> str:
+    return (path or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
 @dataclass(frozen=True)

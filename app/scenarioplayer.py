@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,6 +33,8 @@ from readtick.app.scenario import (
 from readtick.core import (
     Client,
     ConversationType,
+    FileMessage,
+    ImageMessage,
     Message,
     MessageSendConfig,
     ReceiptEngine,
@@ -40,6 +43,8 @@ from readtick.core import (
     VirtualClock,
 )
 from readtick.core.localcache import cache_key
+from readtick.core.sessions import split_client_id
+from readtick.core.uploads import PROGRESS_STEPS
 
 ScreenshotCallback = Callable[[str], Awaitable[None] | None]
 
@@ -95,11 +100,22 @@ class _Sent:
 
 @dataclass
 class ScenarioWorld:
-    """The engine, its virtual clock and one logged-in client per scenario user."""
+    """The engine, its virtual clock and the logged-in clients: one per scenario user, or one
+    per device of a user with ``devices`` (keyed "alice/phone")."""
 
     engine: ReceiptEngine
     clock: VirtualClock
     clients: dict[str, Client] = field(default_factory=dict)
+
+    def user_of(self, client_id: str) -> str:
+        """The user a client is for ("alice/phone" -> "alice")."""
+        return self.clients[client_id].user_id
+
+    def clients_of(self, name: str) -> list[str]:
+        """The clients a name stands for: a client itself, or every client of a user."""
+        if name in self.clients:
+            return [name]
+        return [cid for cid, client in self.clients.items() if client.user_id == name]
 
     @classmethod
     async def create(cls, scenario: Scenario) -> ScenarioWorld:
@@ -116,16 +132,18 @@ class ScenarioWorld:
         for group in scenario.groups:
             engine.create_group(group.id, list(group.members))
         for user in scenario.users:
-            client = Client(engine, user.id, latency=user.latency)
-            client.set_online(user.online)
-            await client.login()
-            world.clients[user.id] = client
+            for client_id in user.client_ids:
+                _, device = split_client_id(client_id)
+                client = Client(engine, user.id, latency=user.latency, device_id=device)
+                client.set_online(user.online)
+                await client.login()
+                world.clients[client_id] = client
         await engine.drain()
         return world
 
     def panel_clients(self, scenario: Scenario) -> list[Client]:
         """The clients that get a panel (users without ``panel = false``), in file order."""
-        return [self.clients[user.id] for user in scenario.users if user.panel]
+        return [self.clients[cid] for user in scenario.users if user.panel for cid in user.client_ids]
 
     def close(self) -> None:
         self.engine.close()
@@ -328,9 +346,12 @@ class ScenarioPlayer:
             target, ctype = action.to, ConversationType.PEER
         config = MessageSendConfig(has_receipt=action.receipt)
         try:
-            copy = (
-                await client.send_message(TextMessage(message=action.text), target, ctype, config)
-            ).message
+            if action.media is None:
+                copy = (
+                    await client.send_message(TextMessage(message=action.text), target, ctype, config)
+                ).message
+            else:
+                copy = await self._send_media(client, action, target, ctype, config)
         except ReceiptError as error:
             if error.failed_message is None:
                 self._fail(step, "step", f"{action.describe()}: {error}")
@@ -338,6 +359,33 @@ class ScenarioPlayer:
             copy = error.failed_message  # a failed send is an outcome to show, not a scenario error
         if action.name is not None:
             self._sent[action.name] = _Sent(action.sender, copy, action.to, action.group)
+
+    async def _send_media(
+        self, client: Client, action: Send, target: str, ctype: ConversationType, config: MessageSendConfig
+    ) -> Message:
+        """Send the step's file; with an ``upload_rate``, move the clock on through the upload in
+        ``PROGRESS_STEPS`` steps (paced: with a pause each, so the bar fills as one watches)."""
+        assert action.path is not None
+        kind = ImageMessage if action.media == "image" else FileMessage
+        rate, size = action.upload_rate, os.stat(action.path).st_size
+        before = client.upload_rate
+        client.set_upload_rate(rate)
+        try:
+            sending = asyncio.ensure_future(
+                client.send_media_message(kind(file_local_path=action.path), target, ctype, config)
+            )
+            await self.world.engine.drain()
+            if rate is not None:
+                for _ in range(PROGRESS_STEPS):
+                    if sending.done():
+                        break
+                    if self.paced:
+                        await self._pace(self.step_interval / PROGRESS_STEPS)
+                    self.world.clock.advance(size / rate / PROGRESS_STEPS)
+                    await self.world.engine.drain()
+            return (await sending).message
+        finally:
+            client.set_upload_rate(before)
 
     def _view(self, name: str, user: str) -> Message | None:
         """``user``'s cached copy of a named message, or None if that client does not hold it."""
@@ -357,7 +405,7 @@ class ScenarioPlayer:
                 return
             copies.append(copy)
         first = self._sent[action.messages[0]]
-        conversation = first.group if first.group is not None else first.sender
+        conversation = first.group if first.group is not None else self.world.user_of(first.sender)
         ctype = ConversationType.GROUP if first.group is not None else ConversationType.PEER
         result = await self._call(
             step, self._client(action.who).send_message_receipts_read(copies, conversation, ctype)

@@ -36,10 +36,12 @@ WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lp
 
 
 class _Sent(NamedTuple):
-    """What later steps may know of a named message."""
+    """What later steps may know of a named message (``sender`` is a client, ``sender_user``
+    its user; ``recipients`` are users)."""
 
     step: int
     sender: str
+    sender_user: str
     conversation: tuple[str, str]
     recipients: frozenset[str]
     receipt: bool
@@ -64,7 +66,7 @@ class StepChecker(FieldReader):
     )
     STEP_KEYS = (*ACTIONS, "note")
     FIELDS = {
-        "send": ("from", "to", "group", "text", "receipt", "as"),
+        "send": ("from", "to", "group", "text", "image", "file", "upload_rate", "receipt", "as"),
         "read": ("who", "messages"),
         "read_conversation": ("who", "with"),
         "expect": ("message", "as_seen_by", "status", "read", "unread"),
@@ -76,6 +78,8 @@ class StepChecker(FieldReader):
     def __init__(self, source: str) -> None:
         super().__init__(source)
         self.users: dict[str, UserSpec] = {}
+        self.clients: dict[str, str] = {}  # client id ("alice", "alice/phone") -> its user
+        self._last_size = 0  # bytes of the file the send being checked sends
         self.groups: dict[str, GroupSpec] = {}
         self.sent: dict[str, _Sent] = {}
         self.later_names: dict[str, int] = {}
@@ -91,6 +95,24 @@ class StepChecker(FieldReader):
             )
             return None
         return value
+
+    def client(self, table: Mapping[str, Any], key: str, where: str, *, required: bool = True) -> str | None:
+        """A client that acts or sees: "alice", or "alice/phone" for a user with devices."""
+        value = self.string(table, key, where, required=required)
+        if value is None or value in self.clients:
+            return value
+        if value in self.users:
+            devices = self.users[value].client_ids
+            self.problem(
+                where, key, f"{value!r} is on several devices; name one: {', '.join(map(repr, devices))}"
+            )
+        else:
+            what, known = ("client", list(self.clients)) if "/" in value else ("user", list(self.users))
+            listed = ", ".join(self.clients) or "none"
+            self.problem(
+                where, key, f"unknown {what} {shown(value)}{suggest(value, known)}; clients: {listed}"
+            )
+        return None
 
     def steps(self, entries: object) -> list[Step]:
         if entries is None:
@@ -165,8 +187,10 @@ class StepChecker(FieldReader):
         table = self._fields(where, "send", value)
         if table is None:
             return None
-        sender = self.user(table, "from", where)
-        text = self.text(table, "text", where)
+        sender = self.client(table, "from", where)
+        sender_user = self.clients.get(sender or "")
+        text, media, path = self._content(table, where)
+        upload_rate = self._upload_rate(table, where, media)
         receipt = self.boolean(table, "receipt", where, True)
         name = self.label(table, "as", where, "message name", required=False)
         to = group = None
@@ -174,7 +198,7 @@ class StepChecker(FieldReader):
             self.problem(where, "to", "give exactly one of 'to' (a user) or 'group' (a group id)")
         elif "to" in table:
             to = self.user(table, "to", where)
-            if to is not None and to == sender:
+            if to is not None and to == sender_user:
                 self.problem(where, "to", f"{sender!r} cannot send a one-to-one message to themselves")
                 to = None
         else:
@@ -187,29 +211,84 @@ class StepChecker(FieldReader):
                     f"unknown group {shown(group)}{suggest(group, list(self.groups))}; groups: {known}",
                 )
                 group = None
-            elif group is not None and sender is not None and sender not in self.groups[group].members:
-                self.problem(where, "from", f"{sender!r} is not a member of group {group!r}")
+            elif (
+                group is not None
+                and sender_user is not None
+                and sender_user not in self.groups[group].members
+            ):
+                self.problem(where, "from", f"{sender_user!r} is not a member of group {group!r}")
         if name is not None and name in self.sent:
             self.problem(where, "as", f"message name {name!r} is already used by step {self.sent[name].step}")
             name = None
-        if sender is None or text is None or receipt is None or (to is None and group is None):
+        if (
+            sender is None
+            or sender_user is None
+            or text is None
+            or receipt is None
+            or (to is None and group is None)
+        ):
             return None
         if group is not None:
             conversation = ("group", group)
-            recipients = frozenset(self.groups[group].members) - {sender}
+            recipients = frozenset(self.groups[group].members) - {sender_user}
         else:
             assert to is not None
-            conversation = ("peer", "|".join(sorted((sender, to))))
+            conversation = ("peer", "|".join(sorted((sender_user, to))))
             recipients = frozenset({to})
         if name is not None:
-            self.sent[name] = _Sent(number, sender, conversation, recipients, receipt)
-        return Send(sender, to, group, text, receipt, name)
+            self.sent[name] = _Sent(number, sender, sender_user, conversation, recipients, receipt)
+        return Send(sender, to, group, text, receipt, name, media, path, upload_rate)
+
+    def _content(self, table: Mapping[str, Any], where: str) -> tuple[str | None, str | None, str | None]:
+        """What a send sends: (text, None, None), or ("", "image"/"file", its absolute path)."""
+        kinds = [kind for kind in ("text", "image", "file") if kind in table]
+        if not kinds:
+            self.problem(
+                where,
+                "text",
+                "is missing: give 'text', or an 'image' or 'file' path (relative to the scenario)",
+            )
+            return None, None, None
+        if len(kinds) > 1:
+            self.problem(
+                where,
+                kinds[1],
+                f"give only one of {', '.join(map(repr, kinds))}: one message sends one thing",
+            )
+            return None, None, None
+        if kinds[0] == "text":
+            return self.text(table, "text", where), None, None
+        media = self.media_file(table, kinds[0], where)
+        if media is None:
+            return None, None, None
+        self._last_size = media.size
+        return "", kinds[0], media.path
+
+    def _upload_rate(self, table: Mapping[str, Any], where: str, media: str | None) -> float | None:
+        """Bytes per second the file uploads at; the upload moves the virtual clock on."""
+        if "upload_rate" not in table:
+            return None
+        if media is None:
+            if "image" not in table and "file" not in table:
+                self.problem(where, "upload_rate", "only an 'image' or a 'file' is uploaded; text is not")
+            return None
+        rate = self.rate(table, "upload_rate", where)
+        if rate is not None and self.clock is not None:
+            self.clock += self._last_size / rate
+            if self.clock > LAST_CLOCK.timestamp():
+                self.clock = None
+                self.problem(
+                    where, "upload_rate", f"the upload moves the virtual clock past {LAST_CLOCK:%Y-%m-%d}"
+                )
+                return None
+        return rate
 
     def _step_read(self, where: str, number: int, value: object) -> Read | None:
         table = self._fields(where, "read", value)
         if table is None:
             return None
-        who = self.user(table, "who", where)
+        who = self.client(table, "who", where)
+        reader = self.clients.get(who or "")
         names = table.get("messages")
         if not isinstance(names, list) or not names:
             self.problem(where, "messages", f"must be a non-empty list of message names, got {shown(names)}")
@@ -224,9 +303,9 @@ class StepChecker(FieldReader):
             if sent is None:
                 continue
             conversations.add(sent.conversation)
-            if who is not None and who == sent.sender:
+            if reader is not None and reader == sent.sender_user:
                 self.problem(where, "messages", f"{who!r} sent {name!r}; only its receivers can read it")
-            elif who is not None and who not in sent.recipients:
+            elif reader is not None and reader not in sent.recipients:
                 self.problem(where, "messages", f"{who!r} did not receive {name!r}")
             if not sent.receipt:
                 self.problem(
@@ -245,9 +324,9 @@ class StepChecker(FieldReader):
         table = self._fields(where, "read_conversation", value)
         if table is None:
             return None
-        who = self.user(table, "who", where)
+        who = self.client(table, "who", where)
         peer = self.user(table, "with", where)
-        if who is not None and who == peer:
+        if who is not None and self.clients[who] == peer:
             self.problem(where, "with", "a one-to-one conversation is with another user")
             return None
         if who is None or peer is None:
@@ -257,8 +336,8 @@ class StepChecker(FieldReader):
     def _who(self, where: str, value: object) -> str | None:
         if isinstance(value, dict):
             self.unknown_keys(value, ("who",), where)
-            return self.user(value, "who", where)
-        return self.user({"who": value}, "who", where)
+            return self.client(value, "who", where)
+        return self.client({"who": value}, "who", where)
 
     def _step_offline(self, where: str, number: int, value: object) -> SetOnline | None:
         who = self._who(where, value)
@@ -327,16 +406,17 @@ class StepChecker(FieldReader):
         else:
             status = ReceiptStatus[status_name.upper()]
         counts = {key: self.count(table, key, where) for key in ("read", "unread")}
-        seer = self.user(table, "as_seen_by", where, required=False)
+        seer = self.client(table, "as_seen_by", where, required=False)
         if sent is None:
             return None
         seer = seer if "as_seen_by" in table else sent.sender
         if seer is None:
             return None
-        if seer != sent.sender and seer not in sent.recipients:
+        seer_user = self.clients[seer]
+        if seer_user != sent.sender_user and seer_user not in sent.recipients:
             self.problem(where, "as_seen_by", f"{seer!r} neither sent nor received {table['message']!r}")
             return None
-        if seer != sent.sender and ("read" in table or "unread" in table):
+        if seer_user != sent.sender_user and ("read" in table or "unread" in table):
             self.problem(
                 where,
                 "read" if "read" in table else "unread",
@@ -360,7 +440,7 @@ class StepChecker(FieldReader):
         table = self._fields(where, "latency", value)
         if table is None:
             return None
-        who = self.user(table, "who", where)
+        who = self.client(table, "who", where)
         if "seconds" not in table:
             self.problem(where, "seconds", "is missing")
             return None

@@ -53,7 +53,8 @@ def scenario_window(
     )
     for user in scenario.users:
         if not user.panel:
-            window.timeline.watch_without_panel(world.clients[user.id])
+            for client_id in user.client_ids:
+                window.timeline.watch_without_panel(world.clients[client_id])
     window.setWindowTitle(f"readtick — {scenario.title}")
     return window
 
@@ -78,25 +79,27 @@ def follow_step(window: MainWindow, world: ScenarioWorld, scenario: Scenario, st
             views += [(m, action.group, ConversationType.GROUP) for m in members]
         elif action.to is not None:
             views += [
-                (action.sender, action.to, ConversationType.PEER),
-                (action.to, action.sender, ConversationType.PEER),
+                (world.user_of(action.sender), action.to, ConversationType.PEER),
+                (action.to, world.user_of(action.sender), ConversationType.PEER),
             ]
     elif isinstance(action, Read):
         sent = sends.get(action.messages[0])
         if sent is not None and sent.group is not None:
-            views.append((action.who, sent.group, ConversationType.GROUP))
+            views.append((world.user_of(action.who), sent.group, ConversationType.GROUP))
         elif sent is not None:
-            views.append((action.who, sent.sender, ConversationType.PEER))
-            views.append((sent.sender, action.who, ConversationType.PEER))
+            views.append((world.user_of(action.who), world.user_of(sent.sender), ConversationType.PEER))
+            views.append((world.user_of(sent.sender), world.user_of(action.who), ConversationType.PEER))
     elif isinstance(action, ReadConversation):
         views += [
-            (action.who, action.peer, ConversationType.PEER),
-            (action.peer, action.who, ConversationType.PEER),
+            (world.user_of(action.who), action.peer, ConversationType.PEER),
+            (action.peer, world.user_of(action.who), ConversationType.PEER),
         ]
-    for user, conversation, kind in views:
-        try:
-            panel = window.panel(user)
-            if panel.current_conversation() != (conversation, kind):
-                panel.select_conversation(conversation, kind)
-        except KeyError:
-            pass  # no panel or no such conversation offered: leave the panel as it is
+    # a user's name stands for all its devices' panels: what one device does shows on the others
+    for name, conversation, kind in views:
+        for client_id in world.clients_of(name):
+            try:
+                panel = window.panel(client_id)
+                if panel.current_conversation() != (conversation, kind):
+                    panel.select_conversation(conversation, kind)
+            except KeyError:
+                pass  # no panel or no such conversation offered: leave the panel as it is

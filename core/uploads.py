@@ -20,6 +20,10 @@ from readtick.core.messages import Message
 PROGRESS_STEPS = 10
 """How many progress reports an upload with a rate makes (one per tenth of the file)."""
 
+SLACK = 1e-6
+"""Seconds by which the clock may fall short of a due time and still count as there: a clock
+moved on in steps that add up to it (in floating point) must not leave an upload hanging."""
+
 
 class MediaMessageSendNotification:
     """What ``Client.send_media_message`` tells the caller while it works (the SDK's
@@ -76,7 +80,7 @@ class Uploads:
         for step in range(1, PROGRESS_STEPS + 1):
             current = total * step // PROGRESS_STEPS
             due = start + current / rate
-            while self._clock.now() < due:
+            while self._clock.now() < due - SLACK:
                 await self._until(due, receiver)
                 self._require_up(receiver, name, total * (step - 1) // PROGRESS_STEPS, total)
             progress(current, total)
@@ -90,7 +94,7 @@ class Uploads:
     def _time_moved(self) -> None:
         now = self._clock.now()
         for future, (due, _) in list(self._waiting.items()):
-            if due <= now:
+            if due <= now + SLACK:
                 _wake(future)
 
     async def _until(self, due: float, receiver: Uploader) -> None:

@@ -69,6 +69,11 @@ class ThumbnailCache(QObject):
             image = self._store(key, _decode(path, QSize(key[1], key[2])))
         return image
 
+    def decode_pending(self) -> None:
+        """Decode every queued thumbnail now (before a screenshot, so it shows pictures)."""
+        while self._pending:
+            self._decode_next()
+
     def clear(self) -> None:
         self._images.clear()
         self._pending.clear()

@@ -214,8 +214,10 @@ def test_gallery_command_writes_every_state_and_a_contact_sheet(tmp_path: Path) 
     done = run_readtick("--gallery", str(tmp_path / "gallery"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     files = sorted(p.name for p in (tmp_path / "gallery").iterdir())
-    assert len(files) == 6 * 2 * 2 * 2 + 1 and "contact-sheet.png" in files
+    # text: 6 states x peer/group x in/out x 2 themes; media: (6 x image/file x in/out + 2 uploads) x 2
+    assert len(files) == 6 * 2 * 2 * 2 + (6 * 2 * 2 + 2) * 2 + 1 and "contact-sheet.png" in files
     assert png_size(tmp_path / "gallery" / "light-group-outgoing-done.png") == (340, 76)
+    assert png_size(tmp_path / "gallery" / "dark-image-outgoing-done.png") == (340, 176)
 
 
 def test_the_readme_example_is_valid_and_plays() -> None:
