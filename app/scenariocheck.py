@@ -1,10 +1,10 @@
 """The scenario checker: walks a parsed TOML scenario once, lists every problem, and builds the
 frozen ``Scenario`` only when there is none.
 
-This module checks the setup (title, start, timezone, engine, users, groups); ``scenariosteps``
-the steps; ``scenariofields`` single values, with core's validators and limits (ids, text, 2 to 8
-clients, 10 messages per read), never copies of them. The format is in README.md, "Scenarios and
-the gallery".
+This module checks the setup (title, start, timezone, engine, users and their devices, groups);
+``scenariosteps`` the steps (``scenariosend`` the send step); ``scenariofields`` single values,
+with core's validators and limits (ids, text, 2 to 8 clients, 10 messages per read), never copies
+of them. The format is in README.md, "Scenarios and the gallery".
 """
 
 from __future__ import annotations

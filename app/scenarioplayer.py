@@ -1,9 +1,10 @@
 """Plays a checked ``Scenario`` against real ``core`` clients on a virtual clock; no Qt here.
 
-``ScenarioWorld.create(scenario)`` builds the engine, groups and logged-in clients the window is
-given; ``ScenarioPlayer(scenario, world).play()`` runs the steps, instantly (tests, headless) or
-paced (demos, with pause / resume / single step), and returns a ``PlayResult`` with every failed
-expectation or step. The window subscribes through plain callback lists, not Qt signals.
+``ScenarioWorld.create(scenario)`` (``readtick.app.scenarioworld``, re-exported here) builds the
+engine, groups and logged-in clients the window is given; ``ScenarioPlayer(scenario,
+world).play()`` runs the steps, instantly (tests, headless) or paced (demos, with pause / resume
+/ single step), and returns a ``PlayResult`` with every failed expectation or step. The window
+subscribes through plain callback lists, not Qt signals.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import asyncio
 import inspect
 import os
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 from enum import Enum
 
 from readtick.app.scenario import (
@@ -30,6 +30,7 @@ from readtick.app.scenario import (
     Step,
     Wait,
 )
+from readtick.app.scenarioworld import ScenarioWorld as ScenarioWorld
 from readtick.core import (
     Client,
     ConversationType,
@@ -37,13 +38,10 @@ from readtick.core import (
     ImageMessage,
     Message,
     MessageSendConfig,
-    ReceiptEngine,
     ReceiptError,
     TextMessage,
-    VirtualClock,
 )
 from readtick.core.localcache import cache_key
-from readtick.core.sessions import split_client_id
 from readtick.core.uploads import PROGRESS_STEPS
 
 ScreenshotCallback = Callable[[str], Awaitable[None] | None]
@@ -96,57 +94,6 @@ class _Sent:
     copy: Message
     to: str | None
     group: str | None
-
-
-@dataclass
-class ScenarioWorld:
-    """The engine, its virtual clock and the logged-in clients: one per scenario user, or one
-    per device of a user with ``devices`` (keyed "alice/phone")."""
-
-    engine: ReceiptEngine
-    clock: VirtualClock
-    clients: dict[str, Client] = field(default_factory=dict)
-
-    def user_of(self, client_id: str) -> str:
-        """The user a client is for ("alice/phone" -> "alice")."""
-        return self.clients[client_id].user_id
-
-    def clients_of(self, name: str) -> list[str]:
-        """The clients a name stands for: a client itself, or every client of a user."""
-        if name in self.clients:
-            return [name]
-        return [cid for cid, client in self.clients.items() if client.user_id == name]
-
-    @classmethod
-    async def create(cls, scenario: Scenario) -> ScenarioWorld:
-        """Engine with the scenario's options, its groups, and its clients logged in (online or not)."""
-        clock = VirtualClock(start=scenario.start)
-        engine = ReceiptEngine(
-            clock=clock,
-            receipt_lifetime=timedelta(seconds=scenario.engine.receipt_lifetime),
-            delivered_status=scenario.engine.delivered_status,
-        )
-        world = cls(engine, clock)
-        for user in scenario.users:
-            engine.register_user(user.id)
-        for group in scenario.groups:
-            engine.create_group(group.id, list(group.members))
-        for user in scenario.users:
-            for client_id in user.client_ids:
-                _, device = split_client_id(client_id)
-                client = Client(engine, user.id, latency=user.latency, device_id=device)
-                client.set_online(user.online)
-                await client.login()
-                world.clients[client_id] = client
-        await engine.drain()
-        return world
-
-    def panel_clients(self, scenario: Scenario) -> list[Client]:
-        """The clients that get a panel (users without ``panel = false``), in file order."""
-        return [self.clients[cid] for user in scenario.users if user.panel for cid in user.client_ids]
-
-    def close(self) -> None:
-        self.engine.close()
 
 
 class _Stopped(Exception):

@@ -2,15 +2,16 @@
 what a step may do given the steps before it (who received a message, where the clock is).
 
 ``ScenarioChecker`` in ``readtick.app.scenariocheck`` checks the setup (users, groups, engine)
-first and then hands the steps to ``StepChecker``, which it extends.
+first and then hands the steps to ``StepChecker``, which it extends; the send step is
+``readtick.app.scenariosend``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
-from readtick.app.scenariofields import LAST_CLOCK, MAX_WAIT, FieldReader, shown, suggest, type_name
+from readtick.app.scenariofields import LAST_CLOCK, MAX_WAIT, shown, suggest, type_name
 from readtick.app.scenariomodel import (
     AdvanceTime,
     ChangeMembers,
@@ -19,13 +20,13 @@ from readtick.app.scenariomodel import (
     Read,
     ReadConversation,
     Screenshot,
-    Send,
     SetLatency,
     SetOnline,
     Step,
     UserSpec,
     Wait,
 )
+from readtick.app.scenariosend import SendChecker, _Sent
 from readtick.core import ReceiptStatus
 from readtick.core.receipt import READ_LIMIT
 
@@ -35,19 +36,7 @@ STATUS_NAMES = {"NONE", "PROCESSING", "DELIVERED", "DONE", "COMPLETED", "EXPIRED
 WINDOWS_DEVICES = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10)}
 
 
-class _Sent(NamedTuple):
-    """What later steps may know of a named message (``sender`` is a client, ``sender_user``
-    its user; ``recipients`` are users)."""
-
-    step: int
-    sender: str
-    sender_user: str
-    conversation: tuple[str, str]
-    recipients: frozenset[str]
-    receipt: bool
-
-
-class StepChecker(FieldReader):
+class StepChecker(SendChecker):
     """Checks steps in file order against the users and groups already checked."""
 
     ACTIONS = (
@@ -79,7 +68,6 @@ class StepChecker(FieldReader):
         super().__init__(source)
         self.users: dict[str, UserSpec] = {}
         self.clients: dict[str, str] = {}  # client id ("alice", "alice/phone") -> its user
-        self._last_size = 0  # bytes of the file the send being checked sends
         self.groups: dict[str, GroupSpec] = {}
         self.sent: dict[str, _Sent] = {}
         self.later_names: dict[str, int] = {}
@@ -182,106 +170,6 @@ class StepChecker(FieldReader):
                 f"no earlier send is named {shown(name)}{suggest(name, list(self.sent))}; named: {known}",
             )
         return None
-
-    def _step_send(self, where: str, number: int, value: object) -> Send | None:
-        table = self._fields(where, "send", value)
-        if table is None:
-            return None
-        sender = self.client(table, "from", where)
-        sender_user = self.clients.get(sender or "")
-        text, media, path = self._content(table, where)
-        upload_rate = self._upload_rate(table, where, media)
-        receipt = self.boolean(table, "receipt", where, True)
-        name = self.label(table, "as", where, "message name", required=False)
-        to = group = None
-        if ("to" in table) == ("group" in table):
-            self.problem(where, "to", "give exactly one of 'to' (a user) or 'group' (a group id)")
-        elif "to" in table:
-            to = self.user(table, "to", where)
-            if to is not None and to == sender_user:
-                self.problem(where, "to", f"{sender!r} cannot send a one-to-one message to themselves")
-                to = None
-        else:
-            group = self.string(table, "group", where)
-            if group is not None and group not in self.groups:
-                known = ", ".join(self.groups) or "none"
-                self.problem(
-                    where,
-                    "group",
-                    f"unknown group {shown(group)}{suggest(group, list(self.groups))}; groups: {known}",
-                )
-                group = None
-            elif (
-                group is not None
-                and sender_user is not None
-                and sender_user not in self.groups[group].members
-            ):
-                self.problem(where, "from", f"{sender_user!r} is not a member of group {group!r}")
-        if name is not None and name in self.sent:
-            self.problem(where, "as", f"message name {name!r} is already used by step {self.sent[name].step}")
-            name = None
-        if (
-            sender is None
-            or sender_user is None
-            or text is None
-            or receipt is None
-            or (to is None and group is None)
-        ):
-            return None
-        if group is not None:
-            conversation = ("group", group)
-            recipients = frozenset(self.groups[group].members) - {sender_user}
-        else:
-            assert to is not None
-            conversation = ("peer", "|".join(sorted((sender_user, to))))
-            recipients = frozenset({to})
-        if name is not None:
-            self.sent[name] = _Sent(number, sender, sender_user, conversation, recipients, receipt)
-        return Send(sender, to, group, text, receipt, name, media, path, upload_rate)
-
-    def _content(self, table: Mapping[str, Any], where: str) -> tuple[str | None, str | None, str | None]:
-        """What a send sends: (text, None, None), or ("", "image"/"file", its absolute path)."""
-        kinds = [kind for kind in ("text", "image", "file") if kind in table]
-        if not kinds:
-            self.problem(
-                where,
-                "text",
-                "is missing: give 'text', or an 'image' or 'file' path (relative to the scenario)",
-            )
-            return None, None, None
-        if len(kinds) > 1:
-            self.problem(
-                where,
-                kinds[1],
-                f"give only one of {', '.join(map(repr, kinds))}: one message sends one thing",
-            )
-            return None, None, None
-        if kinds[0] == "text":
-            return self.text(table, "text", where), None, None
-        media = self.media_file(table, kinds[0], where)
-        if media is None:
-            return None, None, None
-        self._last_size = media.size
-        return "", kinds[0], media.path
-
-    def _upload_rate(self, table: Mapping[str, Any], where: str, media: str | None) -> float | None:
-        """Bytes per second the file uploads at; the upload moves the virtual clock on."""
-        if "upload_rate" not in table:
-            return None
-        if media is None:
-            if "image" not in table and "file" not in table:
-                self.problem(where, "upload_rate", "only an 'image' or a 'file' is uploaded; text is not")
-            return None
-        rate = self.rate(table, "upload_rate", where)
-        if rate is not None and self.clock is not None:
-            self.clock += self._last_size / rate
-            if self.clock > LAST_CLOCK.timestamp():
-                self.clock = None
-                self.problem(
-                    where, "upload_rate", f"the upload moves the virtual clock past {LAST_CLOCK:%Y-%m-%d}"
-                )
-                return None
-        return rate
 
     def _step_read(self, where: str, number: int, value: object) -> Read | None:
         table = self._fields(where, "read", value)
