@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 from readtick.app.gallery import CONTACT_SHEET, cells
+from readtick.app.gallerymedia import media_cells
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "tests" / "plugin_example" / "test_receipt_ui_example.py"
@@ -186,8 +187,9 @@ def test_installed_readtick_runs_from_elsewhere(installed: Installed) -> None:
 
     out = installed.elsewhere / "out"
     said = installed.ok("readtick", "--gallery", "out/gallery")
-    assert "48 receipt-state pictures and contact-sheet.png" in said
-    _assert_pictures(out / "gallery", {c.file_name for c in cells()} | {CONTACT_SHEET})
+    assert "100 receipt-state pictures and contact-sheet.png" in said
+    pictures = {c.file_name for c in cells()} | {c.file_name for c in media_cells()} | {CONTACT_SHEET}
+    _assert_pictures(out / "gallery", pictures)  # the media rows find their photo in the wheel
 
     said = installed.ok("readtick", "--headless", "--scenario", "peer_read", "--out", "out/peer")
     assert "6 expectations, 0 failed" in said
