@@ -146,7 +146,7 @@ class Client:
             return
         self.link.up = online
         if self._session is not None:
-            self.engine.link_changed(self._session)
+            self.engine.logins.link_changed(self._session)
             self._notify("on_connection_state_changed", self.connection_state)
 
     def set_latency(self, seconds: float) -> None:
@@ -165,13 +165,13 @@ class Client:
             raise ReceiptError(
                 ErrorCode.ALREADY_LOGGED_IN, f"{self.client_id!r} is already logged in on this client"
             )
-        self._session = self.engine.attach(self, self._user_id, self._device_id)
+        self._session = self.engine.logins.open(self, self._user_id, self._device_id)
         self._notify("on_connection_state_changed", self.connection_state)
 
     async def logout(self) -> None:
         session = self._require_login()
         self._session = None
-        self.engine.detach(session)
+        self.engine.logins.close(session)
         self._notify("on_connection_state_changed", ConnectionState.DISCONNECTED)
 
     async def send_message(
@@ -236,7 +236,7 @@ class Client:
         self._callbacks.attached(notification, draft)
         try:
             self._require_link()
-            await self.engine.upload(
+            await self.engine.logins.upload(
                 session,
                 file.name,
                 file.size,

@@ -197,6 +197,10 @@ class Delivery:
         """Whether one of ``user``'s receivers is logged in with its link up."""
         return any(receiver.online for receiver in self._receivers.get(user, ()))
 
+    def others_online(self, user: str, receiver: Receiver | None) -> bool:
+        """Whether ``user`` has a receiver other than ``receiver`` with its link up."""
+        return any(other is not receiver and other.online for other in self._receivers.get(user, ()))
+
     def online_users(self) -> list[str]:
         """Users with a receiver logged in with its link up."""
         return [user for user, devices in self._receivers.items() if any(r.online for r in devices)]

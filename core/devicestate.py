@@ -4,8 +4,12 @@ conversation each was handed. Mixed into both engine stores.
 
 A user's receipt events stay in its outbox until every remembered device took them; the receipt
 rules keep counting users (the per-user delivered cursor of ``EngineStore.delivered_seq``), while
-these cursors say what each device still needs. The SQLite store keeps them in memory like
-everything else and writes what changed at its next commit (``SqliteDeviceState``).
+these cursors say what each device still needs. A user with one remembered device (most users)
+keeps none of this: its device's cursor *is* the user's delivered cursor, and an event leaves the
+outbox when that device takes it, so one device costs nothing more than before devices existed.
+The cursors are written from the moment a second device is remembered (``core.sessions`` then
+copies the first device's place in). The SQLite store keeps them in memory like everything else
+and writes what changed at its next commit (``SqliteDeviceState``).
 """
 
 from __future__ import annotations
@@ -21,10 +25,6 @@ DEVICE_SCHEMA = (
     """CREATE TABLE device_cursors (
         user_id TEXT NOT NULL, device_id TEXT NOT NULL, conversation_key TEXT NOT NULL,
         seq INTEGER NOT NULL, PRIMARY KEY (user_id, device_id, conversation_key)) WITHOUT ROWID""",
-    # Before devices, a user's one client was the 'default' device: it keeps its place, so an
-    # older data directory sends nothing again.
-    """INSERT INTO device_cursors (user_id, device_id, conversation_key, seq)
-       SELECT user_id, 'default', conversation_key, delivered_seq FROM readers WHERE delivered_seq > 0""",
 )
 """The engine store's schema version 2: the device tables."""
 
@@ -42,6 +42,13 @@ class MemoryDeviceState:
 
     def remove_outbox(self, user_id: str, order_key: int) -> None:
         raise NotImplementedError
+
+    def delivered_seq(self, key: str, user_id: str) -> int:
+        raise NotImplementedError
+
+    def _several(self, user_id: str) -> bool:
+        """Whether the user has more than one remembered device (only then are cursors kept)."""
+        return len(self._devices.get(user_id, ())) > 1
 
     def devices_of(self, user_id: str) -> list[str]:
         """The user's remembered devices, the one logged in longest ago first."""
@@ -62,30 +69,39 @@ class MemoryDeviceState:
             del self._device_seqs[key]
 
     def events_taken(self, user_id: str, device_id: str) -> int:
-        """The outbox key up to which the device took the user's receipt events."""
-        return self._devices.get(user_id, {}).get(device_id, 0)
+        """The outbox key up to which the device took the user's receipt events (with one device,
+        0: what it took has left the outbox)."""
+        return self._devices[user_id].get(device_id, 0) if self._several(user_id) else 0
 
     def save_events_taken(self, user_id: str, device_id: str, order_key: int) -> None:
         if device_id in self._devices.get(user_id, {}):
             self._devices[user_id][device_id] = order_key
 
-    def drop_taken_outbox(self, user_id: str) -> None:
-        """Remove the user's outbox events every remembered device has taken."""
-        devices = self._devices.get(user_id)
-        if not devices:
+    def took_events(self, user_id: str, device_id: str, order_keys: Sequence[int]) -> None:
+        """The device took these events of the user's outbox: each leaves it once every
+        remembered device took it."""
+        if not self._several(user_id):
+            for order in order_keys:
+                self.remove_outbox(user_id, order)
             return
-        taken = min(devices.values())
-        for order, _ in self.outbox(user_id):
+        self.save_events_taken(user_id, device_id, max(order_keys))
+        taken = min(self._devices[user_id].values())
+        for order, _ in list(self.outbox(user_id)):
             if order > taken:
                 break
             self.remove_outbox(user_id, order)
 
     def device_seq(self, key: str, user_id: str, device_id: str) -> int:
-        """The last seq of the conversation handed to this device (0: none)."""
+        """The last seq of the conversation handed to this device (0: none); with one device,
+        the user's delivered cursor."""
+        if not self._several(user_id):
+            return self.delivered_seq(key, user_id)
         return self._device_seqs.get((key, user_id, device_id), 0)
 
     def save_device_seq(self, key: str, user_id: str, device_id: str, seq: int) -> None:
-        self._device_seqs[(key, user_id, device_id)] = seq
+        """Record the device's place (nothing to do with one device: the delivered cursor is it)."""
+        if self._several(user_id):
+            self._device_seqs[(key, user_id, device_id)] = seq
 
 
 @dataclass
@@ -177,5 +193,6 @@ class SqliteDeviceState(MemoryDeviceState):
 
     def save_device_seq(self, key: str, user_id: str, device_id: str, seq: int) -> None:
         super().save_device_seq(key, user_id, device_id, seq)
-        self._dirty_devices.cursors[(key, user_id, device_id)] = None
-        self._wrote()
+        if self._several(user_id):
+            self._dirty_devices.cursors[(key, user_id, device_id)] = None
+            self._wrote()

@@ -40,7 +40,7 @@ from readtick.core.receipt import (
     without_receipt,
 )
 from readtick.core.results import MessageReceiptInfo
-from readtick.core.sessions import DEFAULT_MAX_DEVICES, Actor, DeviceClient, Logins, Session
+from readtick.core.sessions import DEFAULT_MAX_DEVICES, Actor, Logins, Session
 from readtick.core.store import (
     CONVERSATION_RECEIPT,
     MESSAGE_RECEIPT,
@@ -90,13 +90,14 @@ class ReceiptEngine:
         self._outbound = Outbound(self.clock, self.store, bool(delivered_status), self._index)
         self._delivery = self._outbound.delivery
         self._commits = self._outbound.commits
-        self._logins = Logins(self.store, self._delivery, Uploads(self.clock), self._commits, max_devices)
+        # who is logged in on which device, their links and uploads: clients log in through it
+        self.logins = Logins(self.store, self._delivery, Uploads(self.clock), self._commits, max_devices)
         self._media = MediaStore(media_dir)
 
     @property
     def max_devices(self) -> int:
         """How many devices of one user may be logged in at once."""
-        return self._logins.max_devices
+        return self.logins.max_devices
 
     @property
     def delivered_status(self) -> bool:
@@ -202,30 +203,9 @@ class ReceiptEngine:
             self._index.membership_changed(group_id, user)
 
     # ------------------------------------------------------------------ sessions
-    def attach(self, client: DeviceClient, user_id: str, device_id: str) -> Session:
-        """``client`` logs in as ``user_id`` on ``device_id``; it acts through the session it gets
-        back (``core.sessions``) and gets its backlog once its link is up."""
-        return self._logins.open(client, check_id(user_id, "user id"), check_id(device_id, "device id"))
-
-    def detach(self, session: Session) -> None:
-        """The client logged out: nothing more reaches it; its upload, if any, fails."""
-        self._logins.close(session)
-
-    def link_changed(self, session: Session) -> None:
-        """The client's link went up or down: what was in flight is dropped (an upload fails);
-        when up, it catches up."""
-        self._logins.link_changed(session)
-
     def devices_logged_in(self, user_id: str) -> list[str]:
         """The devices ``user_id`` is logged in on now, in login order."""
-        return self._logins.devices_logged_in(user_id)
-
-    async def upload(
-        self, session: Session, name: str, size: int, rate: float | None, progress: Callable[[int, int], None]
-    ) -> None:
-        """Upload a media file of ``size`` bytes at ``rate`` bytes per second of engine clock
-        (``core.uploads``); fails if the client's link goes down meanwhile."""
-        await self._logins.upload(session, name, size, rate, progress)
+        return self.logins.devices_logged_in(user_id)
 
     async def drain(self) -> None:
         """Return once every delivery and expiry due now has been processed and handled.
@@ -255,7 +235,7 @@ class ReceiptEngine:
         self, actor: Actor, draft: Message, has_receipt: bool
     ) -> tuple[Message, MessageReceiptInfo | None]:
         """Store a message the client already checked; return the sender's copy and info."""
-        user, device = self._logins.identify(actor)
+        user, device = self.logins.identify(actor)
         ctype, target = draft.conversation_type, draft.conversation_id
         if ctype is ConversationType.PEER:
             if target == user:
@@ -294,7 +274,7 @@ class ReceiptEngine:
             if device is not None and self.store.device_seq(key, user, device) == record.seq - 1:
                 # the sending device holds it and everything before it: it passes its own message
                 self.store.save_device_seq(key, user, device, record.seq)
-        self._outbound.announce(record, actor if isinstance(actor, Session) else None)
+        self._outbound.announce(record, _session(actor))
         info = self._outbound.sender_info(record) if has_receipt else None
         return self._outbound.view(record, user), info
 
@@ -302,7 +282,7 @@ class ReceiptEngine:
         self, actor: Actor, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
     ) -> tuple[list[int], list[int]]:
         """Rule 3: read up to 10 messages. Returns (read ids, error ids)."""
-        user, device = self._logins.identify(actor)
+        user, device = self.logins.identify(actor)
         key = self._conversation_key(user, conversation_id, ctype)
         self._outbound.expire_due()
         seen: set[int] = set()
@@ -335,15 +315,20 @@ class ReceiptEngine:
                 by_sender.setdefault(record.sender_user_id, []).append(info)
             for sender, infos in by_sender.items():
                 self._outbound.emit(sender, OutboxEvent(MESSAGE_RECEIPT, tuple(infos)))
-        own = tuple(self._outbound.own_read_info(r, user, now) for r in records)
-        self._outbound.tell_own_devices(user, OutboxEvent(MESSAGE_RECEIPT, own), _session(actor))
+        self._outbound.tell_own_devices(
+            user,
+            lambda: OutboxEvent(
+                MESSAGE_RECEIPT, tuple(self._outbound.own_read_info(r, user, now) for r in records)
+            ),
+            _session(actor),
+        )
         return [r.message_id for r in records], errors
 
     def mark_conversation_read(
         self, actor: Actor, conversation_id: str, ctype: ConversationType
     ) -> list[int]:
         """Rule 4: read every message of the peer delivered before this call. Returns their ids."""
-        user, device = self._logins.identify(actor)
+        user, device = self.logins.identify(actor)
         if (refusal := conversation_read_refusal(ctype)) is not None:
             raise invalid(refusal)
         key = self._conversation_key(user, conversation_id, ctype)
@@ -369,15 +354,18 @@ class ReceiptEngine:
             watermark = covered[-1]
             info = self._outbound.sender_info(watermark, read_time=now)
             self._outbound.emit(watermark.sender_user_id, OutboxEvent(CONVERSATION_RECEIPT, (info,)))
-        own = self._outbound.own_read_info(watermark, user, now)
-        self._outbound.tell_own_devices(user, OutboxEvent(CONVERSATION_RECEIPT, (own,)), _session(actor))
+        self._outbound.tell_own_devices(
+            user,
+            lambda: OutboxEvent(CONVERSATION_RECEIPT, (self._outbound.own_read_info(watermark, user, now),)),
+            _session(actor),
+        )
         return [r.message_id for r in covered]
 
     def receipt_infos(
         self, actor: Actor, messages: Sequence[Message], conversation_id: str, ctype: ConversationType
     ) -> tuple[list[MessageReceiptInfo], list[int]]:
         """Rule 6: infos of messages the caller can see; real counts only on its own."""
-        user, _ = self._logins.identify(actor)
+        user, _ = self.logins.identify(actor)
         key = self._conversation_key(user, conversation_id, ctype, require_member=False)
         self._outbound.expire_due()
         infos: list[MessageReceiptInfo] = []
@@ -410,7 +398,7 @@ class ReceiptEngine:
         count: int,
     ) -> tuple[int, list[str]]:
         """Rule 7: one page of the read / unread / delivered members of the caller's own message."""
-        user, _ = self._logins.identify(actor)
+        user, _ = self.logins.identify(actor)
         self._require_member(user, group_id)
         self._outbound.expire_due()
         record = self.store.get_message(message.message_id) if isinstance(message.message_id, int) else None
@@ -421,7 +409,7 @@ class ReceiptEngine:
 
     def views_of(self, actor: Actor, message_ids: Iterable[int]) -> dict[int, Message]:
         """The engine's current copy of each message as the user sees it (if they can)."""
-        user, _ = self._logins.identify(actor)
+        user, _ = self.logins.identify(actor)
         self._outbound.expire_due()
         views = {}
         for message_id in message_ids:
@@ -431,7 +419,7 @@ class ReceiptEngine:
         return views
 
     def conversation_exists(self, actor: Actor, conversation_id: str, ctype: ConversationType) -> bool:
-        user, _ = self._logins.identify(actor)
+        user, _ = self.logins.identify(actor)
         if ctype is ConversationType.GROUP:
             return self.store.has_group(conversation_id)
         return self.store.has_user(conversation_id) and conversation_id != user

@@ -8,7 +8,7 @@ DELIVERED status). The engine's server calls hand it what they changed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from readtick.core.clock import Clock
 from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, SYNC, Delivery, Parcel, Receiver
@@ -92,10 +92,14 @@ class Outbound:
         self._store.add_outbox(user, order, event)
         self.delivery.send(user, Parcel(EVENT, order, event=event))
 
-    def tell_own_devices(self, user: str, event: OutboxEvent, acting_device: Receiver | None) -> None:
+    def tell_own_devices(
+        self, user: str, event: Callable[[], OutboxEvent], acting_device: Receiver | None
+    ) -> None:
         """``user`` did something on ``acting_device`` (a read): its other devices online now hear
-        of it (``SYNC``); one offline hears of it on reconnect, from ``backlog``."""
-        self.delivery.send(user, Parcel(SYNC, 0, event=event), skip=acting_device)
+        of it (``SYNC``: the ``event`` made only if one is online); one offline hears of it on
+        reconnect, from ``backlog``."""
+        if self.delivery.others_online(user, acting_device):
+            self.delivery.send(user, Parcel(SYNC, 0, event=event()), skip=acting_device)
 
     def tell_sender(self, record: MessageRecord) -> None:
         """The sender's receipt info of ``record`` changed (a count or its status)."""
@@ -158,8 +162,7 @@ class Outbound:
             if parcel.kind == EVENT:
                 with self.commits.write():
                     # an event leaves the outbox once every device the engine remembers took it
-                    self._store.save_events_taken(user, device, max(parcel.outbox_keys))
-                    self._store.drop_taken_outbox(user)
+                    self._store.took_events(user, device, parcel.outbox_keys)
             return
         record = self._store.get_message(parcel.message_id)
         if record is None:

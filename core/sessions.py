@@ -1,7 +1,8 @@
 """Logins: who a client acts as, bound when it logs in, and a user's several devices.
 
-A client logs in as one user on one device (``Client(engine, "alice", device_id="phone")``). The
-engine answers with a ``Session``, which it alone makes and keeps a record of; every later call of
+A client logs in as one user on one device (``Client(engine, "alice", device_id="phone")``) through
+the engine's ``logins`` (``Logins.open``), which answer with a ``Session`` that only they make and
+keep a record of; every later call of
 the client hands the session back and the engine takes the user and device from its own record,
 never from an attribute of the client, so nothing a caller reassigns lets a client act as
 someone else (receipt rule 12).
@@ -36,7 +37,7 @@ from readtick.core.delivery import Delivery
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message
-from readtick.core.store import EngineStore, OutboxEvent
+from readtick.core.store import EngineStore, OutboxEvent, group_key
 from readtick.core.uploads import Uploads
 from readtick.core.validation import check_id, check_int, invalid
 
@@ -151,7 +152,10 @@ class Logins:
 
     def open(self, client: DeviceClient, user: str, device: str) -> Session:
         """Log ``client`` in as ``user`` on ``device``: refused if that device is logged in
-        already, or if ``max_devices`` devices of the user are."""
+        already, or if ``max_devices`` devices of the user are. The client acts through the
+        session it gets back, and gets its backlog once its link is up."""
+        check_id(user, "user id")
+        check_id(device, "device id")
         logged_in = self._delivery.receivers(user)
         if any(other.device_id == device for other in logged_in):
             raise ReceiptError(
@@ -179,6 +183,8 @@ class Logins:
         self._uploads.link_changed(session)
 
     def link_changed(self, session: Session) -> None:
+        """The client's link went up or down: what was in flight is dropped (an upload fails);
+        when up, it catches up."""
         self._delivery.link_changed(session)
         self._uploads.link_changed(session)
 
@@ -188,6 +194,8 @@ class Logins:
     async def upload(
         self, session: Session, name: str, size: int, rate: float | None, progress: Callable[[int, int], None]
     ) -> None:
+        """Upload a media file of ``size`` bytes at ``rate`` bytes per second of engine clock
+        (``core.uploads``); fails if the client's link goes down meanwhile."""
         self.identify(session)
         await self._uploads.transfer(session, name, size, rate, progress)
 
@@ -220,8 +228,21 @@ class Logins:
             known.remove(gone)
         outbox = self._store.outbox(user)
         taken = outbox[-1][0] if outbox and known else 0
-        self._store.add_device(user, device, taken)
-        self._store.drop_taken_outbox(user)
+        if len(known) == 1:
+            # The user's first device kept no cursors of its own (its place was the user's); from
+            # a second device on, each device keeps its own: the first one's starts where it was.
+            first = known[0]
+            places = {key: self._store.delivered_seq(key, user) for key in self._conversation_keys(user)}
+            self._store.add_device(user, device, taken)
+            for key, seq in places.items():
+                self._store.save_device_seq(key, user, first, seq)
+            self._store.save_events_taken(user, first, 0)  # what it took has left the outbox
+        else:
+            self._store.add_device(user, device, taken)
+
+    def _conversation_keys(self, user: str) -> list[str]:
+        keys = self._store.peer_conversations_of(user)
+        return keys + [group_key(group) for group, _ in self._store.memberships_of(user)]
 
 
 def _named(user: str, device: str) -> str:

@@ -87,3 +87,28 @@ def _back_to_schema_one(path) -> None:
         conn.execute("DELETE FROM counters WHERE name = 'login'")
         conn.execute("PRAGMA user_version = 1")
     conn.close()
+
+
+async def test_one_device_keeps_no_cursors_and_a_second_starts_them_where_the_first_was(tmp_path):
+    engine = ReceiptEngine(clock=VirtualClock(), store=SqliteEngineStore(tmp_path / "engine.sqlite3"))
+    bob = await _login(engine, "bob", tmp_path / "bob.sqlite3")
+    alice = await _login(engine, "alice", tmp_path / "alice.sqlite3")
+    for text in ("one", "two"):
+        await bob.send_message(TextMessage(text), "alice", PEER, RECEIPT)
+    await engine.drain()
+    engine.store.commit()
+    counts = engine.store.table_counts()
+    # bob's and alice's one device each are remembered, and keep no cursors
+    assert (counts["devices"], counts["device_cursors"]) == (2, 0)
+
+    desktop = await _login(engine, "alice", tmp_path / "desktop.sqlite3", "desktop")
+    assert [m.summary() for m in desktop.event_handler.received()] == ["one", "two"]  # its history
+    await bob.send_message(TextMessage("three"), "alice", PEER, RECEIPT)
+    await engine.drain()
+    assert [m.summary() for m in alice.event_handler.received()] == ["one", "two", "three"]  # once each
+    assert [m.summary() for m in desktop.event_handler.received()] == ["one", "two", "three"]
+    engine.store.commit()
+    assert engine.store.table_counts()["device_cursors"] == 2  # one conversation, two devices
+    for client in (bob, alice, desktop):
+        client.cache.close()
+    engine.close()
