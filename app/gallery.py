@@ -16,6 +16,16 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontInfo, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
+from readtick.app.contactsheet import (
+    GAP,
+    HEADER_HEIGHT,
+    LABEL_WIDTH,
+    STATES,
+    TITLE_HEIGHT,
+    cell_left,
+    draw_heading,
+    draw_row_label,
+)
 from readtick.app.gallerymedia import (
     MEDIA_CELL,
     MediaCell,
@@ -39,14 +49,6 @@ from readtick.ui.messagedelegate import MessageDelegate
 from readtick.ui.messagemodel import MessageListModel
 from readtick.ui.theme import UI_FONT_FAMILY, apply_theme, current_theme, ui_font
 
-STATES = (
-    ReceiptStatus.NONE,
-    ReceiptStatus.PROCESSING,
-    ReceiptStatus.DELIVERED,
-    ReceiptStatus.DONE,
-    ReceiptStatus.EXPIRED,
-    ReceiptStatus.FAILED,
-)
 KINDS = (ConversationType.PEER, ConversationType.GROUP)
 DIRECTIONS = (MessageDirection.SEND, MessageDirection.RECEIVE)
 THEME_NAMES = ("light", "dark")
@@ -270,10 +272,6 @@ def write_gallery(out_dir: Path, app: QApplication) -> Iterator[Path]:
 
 
 # ------------------------------------------------------------------------------ contact sheet
-LABEL_WIDTH = 120
-HEADER_HEIGHT = 28
-TITLE_HEIGHT = 34
-GAP = 6
 SHEET_BACKGROUND = "#ffffff"
 SHEET_TEXT = "#1f2328"
 NOTE_TEXT = {"light": "#8a5a00", "dark": "#e3b341"}
@@ -303,33 +301,16 @@ def contact_sheet(images: dict[Cell, QImage], media_images: dict[MediaCell, QIma
         note_font = ui_font(10)
         note_font.setItalic(True)
         painter.setPen(QColor(SHEET_TEXT))
+        headings = [f"{kind.name.lower()} · {_side(direction)}" for kind, direction in columns]
         for block, theme in enumerate(THEME_NAMES):
-            y = block * block_height
-            painter.setFont(title_font)
-            painter.drawText(
-                QRectF(GAP, y, width - 2 * GAP, TITLE_HEIGHT),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                f"readtick receipt states — {theme} theme",
+            title = f"readtick receipt states — {theme} theme"
+            y = draw_heading(
+                painter, block * block_height, width, title, headings, CELL.width(), (title_font, label_font)
             )
-            y += TITLE_HEIGHT
-            painter.setFont(label_font)
-            for column, (kind, direction) in enumerate(columns):
-                x = LABEL_WIDTH + column * (CELL.width() + GAP)
-                side = "outgoing" if direction is MessageDirection.SEND else "incoming"
-                painter.drawText(
-                    QRectF(x, y, CELL.width(), HEADER_HEIGHT),
-                    int(Qt.AlignmentFlag.AlignCenter),
-                    f"{kind.name.lower()} · {side}",
-                )
-            y += HEADER_HEIGHT
             for status in STATES:
-                painter.drawText(
-                    QRectF(GAP, y, LABEL_WIDTH - 2 * GAP, CELL.height()),
-                    int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                    status.name,
-                )
+                draw_row_label(painter, y, CELL.height(), status.name)
                 for column, (kind, direction) in enumerate(columns):
-                    x = LABEL_WIDTH + column * (CELL.width() + GAP)
+                    x = cell_left(column, CELL.width())
                     painter.drawImage(x, y, images[Cell(theme, kind, direction, status)])
                     note = RECEIVER_NOTES.get(status) if direction is MessageDirection.RECEIVE else None
                     if note:
@@ -353,3 +334,7 @@ def contact_sheet(images: dict[Cell, QImage], media_images: dict[MediaCell, QIma
     finally:
         painter.end()
     return sheet
+
+
+def _side(direction: MessageDirection) -> str:
+    return "outgoing" if direction is MessageDirection.SEND else "incoming"

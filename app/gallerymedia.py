@@ -13,6 +13,16 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from readtick.app.contactsheet import (
+    GAP,
+    HEADER_HEIGHT,
+    LABEL_WIDTH,
+    STATES,
+    TITLE_HEIGHT,
+    cell_left,
+    draw_heading,
+    draw_row_label,
+)
 from readtick.core import (
     ConversationType,
     FileMessage,
@@ -28,15 +38,7 @@ from readtick.ui.theme import RESOURCES, THEMES
 MEDIA_KINDS = ("image", "file")
 UPLOADING = "uploading"
 """The state of an outgoing media message whose file is still uploading (40% of it)."""
-MEDIA_STATES: tuple[ReceiptStatus | str, ...] = (
-    ReceiptStatus.NONE,
-    ReceiptStatus.PROCESSING,
-    ReceiptStatus.DELIVERED,
-    ReceiptStatus.DONE,
-    ReceiptStatus.EXPIRED,
-    ReceiptStatus.FAILED,
-    UPLOADING,
-)
+MEDIA_STATES: tuple[ReceiptStatus | str, ...] = (*STATES, UPLOADING)
 DIRECTIONS = (MessageDirection.SEND, MessageDirection.RECEIVE)
 MEDIA_CELL = QSize(340, 176)
 UPLOADED = 0.4
@@ -128,10 +130,6 @@ def sample_media_message(
 
 
 # ------------------------------------------------------------------------------ contact sheet
-LABEL_WIDTH = 120
-HEADER_HEIGHT = 28
-TITLE_HEIGHT = 34
-GAP = 6
 COLUMNS = [(media, direction) for media in MEDIA_KINDS for direction in DIRECTIONS]
 
 
@@ -156,36 +154,17 @@ def draw_media_block(
     ``notes`` beside incoming cells of states a receiver never has."""
     title_font, label_font, note_font = fonts
     text_color = painter.pen().color()
-    width = media_block_width()
-    painter.setFont(title_font)
-    painter.drawText(
-        QRectF(GAP, top, width - 2 * GAP, TITLE_HEIGHT),
-        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-        f"readtick media receipts — {theme} theme",
-    )
-    y = top + TITLE_HEIGHT
-    painter.setFont(label_font)
-    for column, (media, direction) in enumerate(COLUMNS):
-        x = LABEL_WIDTH + column * (MEDIA_CELL.width() + GAP)
-        side = "outgoing" if direction is MessageDirection.SEND else "incoming"
-        painter.drawText(
-            QRectF(x, y, MEDIA_CELL.width(), HEADER_HEIGHT),
-            int(Qt.AlignmentFlag.AlignCenter),
-            f"{media} · {side}",
-        )
-    y += HEADER_HEIGHT
+    sides = {MessageDirection.SEND: "outgoing", MessageDirection.RECEIVE: "incoming"}
+    headings = [f"{media} · {sides[direction]}" for media, direction in COLUMNS]
+    title = f"readtick media receipts — {theme} theme"
+    width, cell_w = media_block_width(), MEDIA_CELL.width()
+    y = draw_heading(painter, top, width, title, headings, cell_w, (title_font, label_font))
     for state in MEDIA_STATES:
         label = UPLOADING.upper() if state == UPLOADING else ReceiptStatus(state).name
-        painter.drawText(
-            QRectF(GAP, y, LABEL_WIDTH - 2 * GAP, MEDIA_CELL.height()),
-            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-            label,
-        )
+        draw_row_label(painter, y, MEDIA_CELL.height(), label)
         for column, (media, direction) in enumerate(COLUMNS):
             cell = MediaCell(theme, media, direction, state)
-            box = QRectF(
-                LABEL_WIDTH + column * (MEDIA_CELL.width() + GAP), y, MEDIA_CELL.width(), MEDIA_CELL.height()
-            )
+            box = QRectF(cell_left(column, cell_w), y, cell_w, MEDIA_CELL.height())
             note = None
             if cell in images:
                 if direction is MessageDirection.RECEIVE and not isinstance(state, str):
