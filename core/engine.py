@@ -149,12 +149,17 @@ class ReceiptEngine:
         key = group_key(group_id)
         with self._commits.write(durable=True):
             self._outbound.expire_due()
-            leave_seq = self.store.last_seq(key)
+            # who drops out of what is decided before the leave is recorded: only a member who is
+            # still eligible now leaves a count (a second leave after a rejoin takes nothing off)
+            dropping = [
+                (record, [u for u in members if drops_out_on_leaving(self._facts, record, u)])
+                for record in self.store.active_messages(key)
+            ]
+            leave_seq, now = self.store.last_seq(key), self.clock.now()
             for user in members:
-                self.store.close_period(group_id, user, leave_seq)
+                self.store.close_period(group_id, user, leave_seq, now)
                 self._index.membership_changed(group_id, user)
-            for record in self.store.active_messages(key):
-                leavers = [u for u in members if drops_out_on_leaving(self._facts, record, u)]
+            for record, leavers in dropping:
                 if not leavers:
                     continue
                 for user in leavers:
@@ -173,7 +178,11 @@ class ReceiptEngine:
 
     def group_ids_of(self, user_id: str) -> list[str]:
         """Groups ``user_id`` is a member of now."""
-        return [g for g, periods in self.store.memberships_of(user_id) if periods and periods[-1][1] is None]
+        return [
+            g
+            for g, periods in self.store.memberships_of(user_id)
+            if periods and periods[-1].leave_seq is None
+        ]
 
     def group_members(self, group_id: str) -> list[str]:
         if not self.store.has_group(group_id):
@@ -468,7 +477,7 @@ class ReceiptEngine:
         if not self.store.has_group(group_id):
             raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
         periods = self.store.member_periods(group_id, user)
-        if not periods or periods[-1][1] is not None:
+        if not periods or periods[-1].leave_seq is not None:
             raise ReceiptError(ErrorCode.NOT_GROUP_MEMBER, f"{user!r} is not a member of group {group_id!r}")
 
     def _gap_needs_read(self, record: MessageRecord, user: str):  # type: ignore[no-untyped-def]

@@ -14,10 +14,13 @@ not in ``TRANSITIONS`` raises ``IllegalTransition`` and changes nothing.
 
 The *recipients* of a message are fixed when it is sent: the other participant of a peer
 conversation, or the group's members at that moment minus the sender. Its *eligible readers* are
-the recipients minus those who left the group before reading it: eligibility can only be lost,
-never gained, so ``read + unread == eligible`` holds at every step and a late joiner never counts.
-Membership is kept as *periods*, ``(join_seq, leave_seq)`` stretches of a conversation's sequence
-numbers; a peer conversation's receiver is treated as a member from the start who never leaves.
+the recipients minus those who left the group before reading it while it was still open:
+eligibility can only be lost, never gained (a rejoin does not bring it back, and leaving again
+takes nothing more off), so ``read + unread == eligible`` holds at every step and a late joiner
+never counts. Once a receipt is final its counts and member lists freeze: a member leaving after
+it EXPIRED stays on its unread list. Membership is kept as *periods* (``Period``: join and leave
+seq, and the time of the leave) of a conversation's sequence numbers; a peer conversation's
+receiver is treated as a member from the start who never leaves.
 Who read what is kept as read ranges (``core.readranges``); counts are kept on the message and
 moved by one per read.
 
@@ -31,8 +34,9 @@ The rules, numbered as in the README; each names what here decides it
     (``receipt_refusal``).
  2. After a send: PROCESSING with a receipt, NONE without; a failed receipt send is FAILED
     (``status_at_send``, ``status_of_failed_send``).
- 3. Message read: at most ``READ_LIMIT`` per call, only received messages of that conversation
-    whose receipt is still open (``unreadable_reason``).
+ 3. Message read: at most ``READ_LIMIT`` per call, only messages of that conversation that the
+    caller is still eligible for and whose receipt is still open (``unreadable_reason``), and that
+    reached the caller's client.
  4. Conversation read: PEER only; what the other side sent and the caller had received before the
     call (``conversation_read_refusal``, ``covered_by_conversation_read``).
  5. Group counts: recipients and eligible readers as above (``is_recipient``, ``is_eligible``,
@@ -57,7 +61,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptFilter, ReceiptStatus
 
@@ -168,11 +172,17 @@ def without_receipt(status: ReceiptStatus) -> bool:
 
 
 # ---------------------------------------------------------------------- who reads (rules 5, 12)
-Period = tuple[int, "int | None"]
-"""One stretch of membership: ``(join_seq, leave_seq)``; the member received the messages with
-``join_seq < seq`` and, once ``leave_seq`` is set, ``seq <= leave_seq``."""
+class Period(NamedTuple):
+    """One stretch of membership. The member received the messages with ``join_seq < seq`` and,
+    once ``leave_seq`` is set, ``seq <= leave_seq``; ``left_at`` is the engine-clock time it left
+    (``None`` while it is a member, and on periods saved before readtick recorded it)."""
 
-PEER_RECEIVER_PERIODS: tuple[Period, ...] = ((0, None),)
+    join_seq: int
+    leave_seq: int | None = None
+    left_at: float | None = None
+
+
+PEER_RECEIVER_PERIODS: tuple[Period, ...] = (Period(0),)
 """A peer conversation's receiver: there from before its first message, never leaving."""
 
 
@@ -185,6 +195,7 @@ class ReceiptMessage(Protocol):
     sender_user_id: str
     seq: int
     status: ReceiptStatus
+    expires_at: float | None
 
 
 class ReaderFacts(Protocol):
@@ -207,17 +218,19 @@ def member_when_sent(periods: Sequence[Period], seq: int) -> bool:
     across others' receipt messages only where the reader was not a member: ``core.readranges``)."""
     # a plain loop: this runs once per member on every fan-out, and any() over a generator costs
     # twice as much
-    for join, leave in periods:
+    for join, leave, _ in periods:
         if join < seq and (leave is None or seq <= leave):
             return True
     return False
 
 
-def _member_ever_since(periods: Sequence[Period], seq: int) -> bool:
-    for join, leave in periods:
-        if join < seq and leave is None:
-            return True
-    return False
+def _period_at(periods: Sequence[Period], seq: int) -> Period | None:
+    """The period in which a member received the message at ``seq`` (periods never overlap)."""
+    for period in periods:
+        join, leave, _ = period
+        if join < seq and (leave is None or seq <= leave):
+            return period
+    return None
 
 
 def is_recipient(
@@ -233,13 +246,24 @@ def is_recipient(
 def is_eligible(
     facts: ReaderFacts, message: ReceiptMessage, user: str, periods: Sequence[Period] | None = None
 ) -> bool:
-    """Rule 5: whether ``user`` counts among the message's readers now: a recipient who has not
-    left the group since, or who read it before leaving."""
-    if periods is None:
-        periods = facts.periods(message, user)
-    if not is_recipient(facts, message, user, periods):
+    """Rule 5: whether ``user`` counts among the message's readers now: a recipient who read it,
+    or who has been a member ever since it was sent, or who left only after its receipt expired
+    (counts freeze at a final status). Leaving unread before that is for good: a rejoin opens a
+    new period, which never covers what was sent before it."""
+    if user == message.sender_user_id:
         return False
-    return _member_ever_since(periods, message.seq) or facts.has_read(message, user)
+    period = _period_at(facts.periods(message, user) if periods is None else periods, message.seq)
+    if period is None:
+        return False
+    _, leave, left_at = period
+    if leave is None or facts.has_read(message, user):
+        return True
+    return (
+        message.status is ReceiptStatus.EXPIRED
+        and message.expires_at is not None
+        and left_at is not None
+        and left_at >= message.expires_at
+    )
 
 
 def readers_at_send(conversation_type: ConversationType, members: int) -> int:
@@ -249,9 +273,15 @@ def readers_at_send(conversation_type: ConversationType, members: int) -> int:
 
 
 def drops_out_on_leaving(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
-    """Rule 5: whether ``user`` leaving the group takes one off the message's eligible count
-    (a recipient who had not read it; one who read it stays in the read count)."""
-    return is_recipient(facts, message, user) and not facts.has_read(message, user)
+    """Rule 5: whether ``user`` leaving the group now takes one off the message's eligible count:
+    an eligible reader who has not read it, of a receipt still open (a final one's counts stay).
+    Asked before the leave is recorded; a member who already left once is no longer eligible, so
+    leaving again subtracts nothing."""
+    return (
+        awaits_read(message.status)
+        and is_eligible(facts, message, user)
+        and not facts.has_read(message, user)
+    )
 
 
 def may_see(facts: ReaderFacts, message: ReceiptMessage, user: str) -> bool:
@@ -271,8 +301,8 @@ def unreadable_reason(
     facts: ReaderFacts, message: ReceiptMessage | None, user: str, conversation_key: str
 ) -> str | None:
     """Rule 3: why ``user`` cannot read ``message`` in the conversation ``conversation_key`` now,
-    or ``None`` if it can: it must be a received receipt message of that conversation, not read
-    yet and still open (not expired)."""
+    or ``None`` if it can: a receipt message of that conversation that ``user`` is still eligible
+    for (rule 5), not read yet and still open (the engine also asks that it reached the client)."""
     if message is None:
         return "no such message"
     if message.conversation_key != conversation_key:
@@ -285,6 +315,8 @@ def unreadable_reason(
         return "you were not a recipient of it"
     if facts.has_read(message, user):
         return "already read"
+    if not is_eligible(facts, message, user):
+        return "you left the group after it was sent; rejoining does not make it yours to read"
     if message.status is ReceiptStatus.EXPIRED:
         return "its receipt expired"
     if not awaits_read(message.status):

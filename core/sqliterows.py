@@ -32,7 +32,8 @@ SCHEMA_V1 = (
     "CREATE TABLE users (user_id TEXT PRIMARY KEY)",
     "CREATE TABLE groups (group_id TEXT PRIMARY KEY)",
     # one row per member: ordinal = its place in the group (1, 2, ...), kept when it leaves and
-    # rejoins; periods = its membership periods as JSON [[join_seq, leave_seq or null], ...];
+    # rejoins; periods = its membership periods as JSON [[join_seq, leave_seq or null], ...]
+    # (a closed period written since the leave time is kept: [join_seq, leave_seq, left_at]);
     # is_current = whether the last period is open (so the current members are one range scan)
     """CREATE TABLE members (
         group_id TEXT NOT NULL, ordinal INTEGER NOT NULL, user_id TEXT NOT NULL,
@@ -118,7 +119,15 @@ def dump_pairs(pairs: Sequence[tuple[int, int | None]]) -> str:
 
 
 def periods_from_text(text: str) -> tuple[Period, ...]:
-    return tuple((join, leave) for join, leave in json.loads(text))
+    """Periods from JSON: ``[join, leave]`` or, once left with its time, ``[join, leave, left_at]``."""
+    return tuple(Period(*values) for values in json.loads(text))
+
+
+def dump_periods(periods: Sequence[Period]) -> str:
+    return json.dumps(
+        [list(p) if p.left_at is not None else [p.join_seq, p.leave_seq] for p in periods],
+        separators=(",", ":"),
+    )
 
 
 def record_from_row(row: tuple[Any, ...]) -> MessageRecord:

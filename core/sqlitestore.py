@@ -35,6 +35,7 @@ from readtick.core.sqliterows import (
     MESSAGE_COLUMNS,
     counter_row,
     dump_pairs,
+    dump_periods,
     message_row,
     periods_from_text,
     record_from_row,
@@ -243,7 +244,7 @@ class SqliteEngineStore(SqliteDeviceState, MemoryEngineStore):
             """INSERT INTO members (group_id, ordinal, user_id, periods, is_current) VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (group_id, ordinal)
                DO UPDATE SET periods = excluded.periods, is_current = excluded.is_current""",
-            [(g, m.ordinal, u, dump_pairs(m.periods), int(m.current)) for g, u, m in members],
+            [(g, m.ordinal, u, dump_periods(m.periods), int(m.current)) for g, u, m in members],
         )
         conn.executemany(
             """INSERT INTO conversations (key, last_seq, user_a, user_b) VALUES (?, ?, ?, ?)
@@ -300,8 +301,8 @@ class SqliteEngineStore(SqliteDeviceState, MemoryEngineStore):
         self._dirty.members[(group_id, user_id)] = None
         self._wrote()
 
-    def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
-        super().close_period(group_id, user_id, leave_seq)
+    def close_period(self, group_id: str, user_id: str, leave_seq: int, left_at: float) -> None:
+        super().close_period(group_id, user_id, leave_seq, left_at)
         self._dirty.members[(group_id, user_id)] = None
         self._wrote()
 

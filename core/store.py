@@ -128,7 +128,7 @@ class EngineStore(Protocol):
         ...
 
     def open_period(self, group_id: str, user_id: str, join_seq: int) -> None: ...
-    def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None: ...
+    def close_period(self, group_id: str, user_id: str, leave_seq: int, left_at: float) -> None: ...
     def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, Sequence[Period]]]: ...
     def member_ids(self, group_id: str) -> Sequence[str]:
         """Everyone who ever was a member, by ordinal (``member_ids(g)[ordinal - 1]``)."""
@@ -202,7 +202,7 @@ class Membership:
 
     @property
     def current(self) -> bool:
-        return bool(self.periods) and self.periods[-1][1] is None
+        return bool(self.periods) and self.periods[-1].leave_seq is None
 
 
 class _NoTransaction:
@@ -306,11 +306,11 @@ class MemoryEngineStore(MemoryDeviceState):
         if m is None:
             m = members[user_id] = Membership(ordinal=len(members) + 1)
             self._member_order[group_id].append(user_id)
-        m.periods = (*m.periods, (join_seq, None))
+        m.periods = (*m.periods, Period(join_seq))
 
-    def close_period(self, group_id: str, user_id: str, leave_seq: int) -> None:
+    def close_period(self, group_id: str, user_id: str, leave_seq: int, left_at: float) -> None:
         m = self._groups[group_id][user_id]
-        m.periods = (*m.periods[:-1], (m.periods[-1][0], leave_seq))
+        m.periods = (*m.periods[:-1], m.periods[-1]._replace(leave_seq=leave_seq, left_at=left_at))
 
     def members_from(self, group_id: str, ordinal: int) -> Iterator[tuple[int, str, Sequence[Period]]]:
         members, order = self._groups.get(group_id, {}), self._member_order.get(group_id, [])

@@ -179,7 +179,9 @@ def _covered(store: EngineStore, record: MessageRecord, user: str) -> bool:
     if record.conversation_type is ConversationType.PEER:
         return user == record.target_id
     periods = store.member_periods(record.target_id, user)
-    return any(join < record.seq and (leave is None or record.seq <= leave) for join, leave in periods)
+    return any(
+        p.join_seq < record.seq and (p.leave_seq is None or record.seq <= p.leave_seq) for p in periods
+    )
 
 
 def check_invariants(store: EngineStore) -> None:
