@@ -85,9 +85,20 @@ class LocalCopies:
                 self.move(cached, reported)
 
     def apply_receipt(self, info: MessageReceiptInfo) -> None:
-        """A receipt event for one of the client's messages: its info, and its copy's status."""
-        self.put_info(info)
+        """A receipt event for one of the client's messages: its info, and its copy's status.
+
+        The info is written even when the copy already shows the final status (a history page
+        refreshed it first), but a final info is never replaced by an older, open one.
+        """
+        self._put_newer_info(info)
         self.move_by_id([info.message_id], info.status)
+
+    def _put_newer_info(self, info: MessageReceiptInfo) -> None:
+        cached = self._cache.info(info.message_id)
+        if cached is not None and not awaits_read(cached.status) and awaits_read(info.status):
+            return  # counts freeze at a final status (rule 10): this report is older
+        if cached != info:
+            self.put_info(info)
 
     def apply_conversation_receipt(self, owner: str, info: MessageReceiptInfo) -> None:
         """The peer read the conversation up to ``info.message_id``: every message ``owner`` sent
@@ -101,13 +112,19 @@ class LocalCopies:
         side = MessageDirection.RECEIVE if info.is_self_operated else MessageDirection.SEND
         for message in self._cache.conversation(info.conversation_id, ConversationType.PEER):
             if (
-                message.direction is side
-                and message.message_id
-                and message.conversation_seq <= watermark.conversation_seq
-                and awaits_read(message.receipt_status)
+                message.direction is not side
+                or not message.message_id
+                or message.conversation_seq > watermark.conversation_seq
             ):
+                continue
+            if awaits_read(message.receipt_status):
                 self.move(message, ReceiptStatus.DONE)
                 if side is MessageDirection.SEND:
+                    self.put_info(replace(info, message_id=message.message_id))
+            elif message.receipt_status is ReceiptStatus.DONE and side is MessageDirection.SEND:
+                # a history page moved the copy already; its info may still show it open
+                known = self._cache.info(message.message_id)
+                if known is not None and awaits_read(known.status):
                     self.put_info(replace(info, message_id=message.message_id))
 
     def refresh(self, page: list[Message], views: Mapping[int, Message]) -> list[Message]:

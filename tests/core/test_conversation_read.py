@@ -60,3 +60,38 @@ async def test_a_conversation_without_messages_does_not_exist():
     with pytest.raises(ReceiptError) as caught:
         await world["bob"].send_conversation_message_receipt_read("alice", PEER)
     assert caught.value.code is ErrorCode.CONVERSATION_DOES_NOT_EXIST
+
+
+async def test_a_receipt_arriving_after_history_refreshed_the_copy_still_updates_the_info():
+    """The copy is DONE already (history asked the engine); the late event must still bring the
+    cached info to DONE 1/0 instead of leaving PROCESSING 0/1 for good."""
+    world = await make_world(latency={"alice": 5.0})
+    first = await world.send("alice", "bob", "one")
+    second = await world.send("alice", "bob", "two")
+    world.clock.advance(5)
+    await world.settle()
+    await world["bob"].send_conversation_message_receipt_read("alice", PEER)
+    page = await world["alice"].query_history_message("bob", PEER)
+    assert [m.receipt_status for m in page.message_list] == [ReceiptStatus.DONE] * 2
+    world.clock.advance(5)
+    await world.settle()
+    for sent in (first, second):
+        info = world["alice"].cached_receipt_info(sent.message_id)
+        assert (info.status, info.read_member_count, info.unread_member_count) == (
+            ReceiptStatus.DONE,
+            1,
+            0,
+        )
+
+
+async def test_a_message_receipt_arriving_after_history_refreshed_the_copy_updates_the_info():
+    world = await make_world(latency={"alice": 5.0})
+    sent = await world.send("alice", "bob", "one")
+    world.clock.advance(5)
+    await world.settle()
+    await world["bob"].send_message_receipts_read([world.copy_of("bob", sent)], "alice", PEER)
+    await world["alice"].query_history_message("bob", PEER)
+    world.clock.advance(5)
+    await world.settle()
+    info = world["alice"].cached_receipt_info(sent.message_id)
+    assert (info.status, info.read_member_count, info.unread_member_count) == (ReceiptStatus.DONE, 1, 0)
