@@ -18,14 +18,15 @@ from typing import Any
 
 from readtick.app.scenariomodel import Problem, format_duration
 from readtick.core import ReceiptError, TextMessage
+from readtick.core.clock import LAST_TIME
 from readtick.core.mediafile import MediaFile, open_media_file
-from readtick.core.validation import check_content, check_id, check_rate, check_seconds
+from readtick.core.validation import MAX_SECONDS, check_content, check_id, check_rate, check_seconds
 
-MAX_DURATION = 36500 * 86400.0
+MAX_DURATION = MAX_SECONDS
 """Longest ``receipt_lifetime``, ``latency`` or ``advance_time`` (100 years): the clock stays on
-dates the window can show, and a lifetime fits a ``timedelta``."""
+dates the window can show, and a lifetime fits a ``timedelta`` (core refuses more, too)."""
 FIRST_CLOCK = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
-LAST_CLOCK = _dt.datetime(9999, 12, 30, tzinfo=_dt.UTC)
+LAST_CLOCK = _dt.datetime.fromtimestamp(LAST_TIME, _dt.UTC)
 """The virtual clock stays between these: every zone (UTC-12 to UTC+14) shows such a moment as a
 date ``datetime`` can hold, so no picture fails to draw its clock."""
 MAX_WAIT = 3600.0

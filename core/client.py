@@ -49,12 +49,16 @@ from readtick.core.sessions import DEFAULT_DEVICE, Session, client_id
 from readtick.core.store import CONVERSATION_RECEIPT, RECEIPT_EXPIRED, OutboxEvent
 from readtick.core.uploads import MediaMessageSendNotification
 from readtick.core.validation import (
+    MAX_ID,
+    check_bool,
     check_conversation_type,
     check_id,
+    check_in_scope,
     check_int,
     check_messages,
     check_rate,
     check_seconds,
+    check_whole,
     invalid,
 )
 
@@ -186,7 +190,9 @@ class Client:
                 f"{message.type.name} messages are sent with send_media_message, which uploads the "
                 "file first; send_message sends the other kinds"
             )
-        ctype, has_receipt = drafts.check_send(message, conversation_id, conversation_type, config)
+        ctype, has_receipt = drafts.check_send(
+            message, conversation_id, conversation_type, config, sender=self._user_id
+        )
         session = self._require_login()
         draft = self._draft(message, conversation_id, ctype, status_at_send(has_receipt))
         try:
@@ -220,7 +226,9 @@ class Client:
                 f"send_media_message sends IMAGE, FILE, AUDIO and VIDEO messages, not "
                 f"{type(message).__name__}; send it with send_message"
             )
-        ctype, has_receipt = drafts.check_send(message, conversation_id, conversation_type, config)
+        ctype, has_receipt = drafts.check_send(
+            message, conversation_id, conversation_type, config, sender=self._user_id
+        )
         session = self._require_login()
         file = open_media_file(message.file_local_path)
         local = replace(
@@ -339,8 +347,10 @@ class Client:
         Works offline; online, the page's receipt statuses are refreshed from the engine first.
         """
         ctype = check_conversation_type(conversation_type)
+        check_in_scope(ctype)
         check_id(conversation_id, "conversation id")
         check_int(count, "count", 1, HISTORY_PAGE_MAX)
+        check_bool(reverse, "reverse")
         session = self._require_login()
         if self.link.up and not self.engine.conversation_exists(session, conversation_id, ctype):
             raise ReceiptError(
@@ -355,15 +365,15 @@ class Client:
     # ------------------------------------------------------------------ local cache access
     def cached_messages(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
         """Every message of a conversation this client holds, oldest first (no engine call)."""
-        return self.cache.conversation(conversation_id, ConversationType(conversation_type))
+        return self.cache.conversation(conversation_id, check_conversation_type(conversation_type))
 
     def cached_receipt_info(self, message_id: int) -> MessageReceiptInfo | None:
         """The last receipt info this client saw for one of its messages."""
-        return self.cache.info(message_id)
+        return self.cache.info(check_whole(message_id))
 
     def cached_message(self, message_id: int) -> Message | None:
         """This client's copy of one message, by ``message_id`` (no engine call)."""
-        return self.cache.get(message_id)
+        return self.cache.get(check_whole(message_id))
 
     def add_cache_listener(self, listener: CacheListener) -> None:
         """Be told of every change to this client's local cache, whatever caused it.
@@ -424,13 +434,14 @@ class Client:
     ) -> GroupMessageReceiptMemberListQueriedResult:
         if not isinstance(message, Message):
             raise invalid(f"message must be a Message, got {type(message).__name__}")
+        check_whole(message.message_id)
         if not isinstance(config, GroupMessageReceiptMemberQueryConfig):
             raise invalid("config must be a GroupMessageReceiptMemberQueryConfig")
         check_id(group_id, "group id")
         page_size = check_int(
             config.count if count is None else count, "count", MEMBER_PAGE_MIN, MEMBER_PAGE_MAX
         )
-        next_flag = check_int(config.next_flag, "next_flag", 0)
+        next_flag = check_int(config.next_flag, "next_flag", 0, MAX_ID)
         session = self._require_online()
         flag, users = self.engine.receipt_members(
             session, message, group_id, member_filter, next_flag, page_size

@@ -6,6 +6,12 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from readtick.core.validation import check_seconds, invalid, shown
+
+LAST_TIME = 253402128000.0
+"""9999-12-30T00:00:00Z: the last time a virtual clock reaches. Every zone (UTC-12 to UTC+14) shows
+it as a date ``datetime`` can hold, so a window never fails to draw its clock."""
+
 
 class Clock(Protocol):
     """Anything with ``now()`` in seconds; ``subscribe`` tells listeners when time jumps.
@@ -43,6 +49,14 @@ class VirtualClock:
     flows_by_itself = False
 
     def __init__(self, start: float = 0.0) -> None:
+        if (
+            isinstance(start, bool)
+            or not isinstance(start, (int, float))
+            or not 0 <= start <= LAST_TIME  # False for nan too
+        ):
+            raise invalid(
+                f"start must be a time from 0 (1970-01-01) to {LAST_TIME} (9999-12-30), got {shown(start)}"
+            )
         self._now = float(start)
         self._listeners: list[Callable[[], None]] = []
 
@@ -50,10 +64,18 @@ class VirtualClock:
         return self._now
 
     def advance(self, seconds: float) -> float:
-        """Move time forward by ``seconds`` (>= 0) and return the new time."""
-        if not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0:
-            raise ValueError(f"advance() needs a number of seconds >= 0, got {seconds!r}")
-        self._now += float(seconds)
+        """Move time forward by ``seconds`` (0 to 100 years, up to ``LAST_TIME``); return the new time.
+
+        Raises:
+            ReceiptError: PARAMETER_INVALID for anything else; the clock does not move.
+        """
+        step = check_seconds(seconds, "seconds")
+        if self._now + step > LAST_TIME:
+            raise invalid(
+                f"advancing {shown(seconds)} seconds would take the virtual clock past 9999-12-30 "
+                f"({LAST_TIME})"
+            )
+        self._now += step
         for listener in list(self._listeners):
             listener()
         return self._now

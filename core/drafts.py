@@ -10,24 +10,39 @@ from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatu
 from readtick.core.messages import Message
 from readtick.core.receipt import receipt_refusal, status_of_failed_send
 from readtick.core.results import MessageSendConfig
-from readtick.core.validation import check_content, check_conversation_type, check_id, invalid
+from readtick.core.validation import (
+    check_bool,
+    check_content,
+    check_conversation_type,
+    check_id,
+    check_in_scope,
+    check_int,
+    check_not_self,
+    invalid,
+)
 
 
 def check_send(
-    message: Message, conversation_id: str, conversation_type: object, config: MessageSendConfig | None
+    message: Message,
+    conversation_id: str,
+    conversation_type: object,
+    config: MessageSendConfig | None,
+    *,
+    sender: str,
 ) -> tuple[ConversationType, bool]:
-    """The conversation type and whether a receipt is asked for, if the send may be tried."""
+    """The conversation type and whether a receipt is asked for, if ``sender``'s send may be tried."""
     config = MessageSendConfig() if config is None else config
     if not isinstance(config, MessageSendConfig):
         raise invalid(f"config must be a MessageSendConfig, got {type(config).__name__}")
     check_content(message)
     ctype = check_conversation_type(conversation_type)
-    has_receipt = bool(config.has_receipt)
+    has_receipt = check_bool(config.has_receipt, "has_receipt")
+    check_int(config.priority, "priority", 1, 3)
     if has_receipt and (refusal := receipt_refusal(ctype, message.type)) is not None:
         raise invalid(refusal)
-    if ctype is ConversationType.ROOM:
-        raise invalid("ROOM conversations are outside readtick's scope; use PEER or GROUP")
+    check_in_scope(ctype)
     check_id(conversation_id, "conversation id")
+    check_not_self(sender, conversation_id, ctype)
     return ctype, has_receipt
 
 

@@ -53,7 +53,14 @@ from readtick.core.store import (
     peer_key,
 )
 from readtick.core.uploads import Uploads
-from readtick.core.validation import check_id, check_ids, invalid
+from readtick.core.validation import (
+    check_bool,
+    check_id,
+    check_ids,
+    check_lifetime,
+    check_not_self,
+    invalid,
+)
 
 T = TypeVar("T")
 
@@ -80,14 +87,18 @@ class ReceiptEngine:
         max_devices: int = DEFAULT_MAX_DEVICES,
         media_dir: str | Path | None = None,
     ) -> None:
-        if not isinstance(receipt_lifetime, timedelta) or receipt_lifetime <= timedelta(0):
-            raise invalid(f"receipt_lifetime must be a positive timedelta, got {receipt_lifetime!r}")
+        check_lifetime(receipt_lifetime)
+        check_bool(delivered_status, "delivered_status")
+        if clock is not None and not all(
+            callable(getattr(clock, name, None)) for name in ("now", "subscribe")
+        ):
+            raise invalid(f"clock must have now() and subscribe(), got {type(clock).__name__}")
         self.clock: Clock = clock if clock is not None else RealClock()
         self.store: EngineStore = store if store is not None else MemoryEngineStore()
         self._facts = StoreFacts(self.store)
         self.receipt_lifetime = receipt_lifetime
         self._index = ReadIndex(self.store, self._facts)
-        self._outbound = Outbound(self.clock, self.store, bool(delivered_status), self._index)
+        self._outbound = Outbound(self.clock, self.store, delivered_status, self._index)
         self._delivery = self._outbound.delivery
         self._commits = self._outbound.commits
         # who is logged in on which device, their links and uploads: clients log in through it
@@ -106,7 +117,7 @@ class ReceiptEngine:
 
     @delivered_status.setter
     def delivered_status(self, on: bool) -> None:
-        self._outbound.delivered_status = bool(on)
+        self._outbound.delivered_status = check_bool(on, "delivered_status")
 
     # ------------------------------------------------------------------ directory
     def register_user(self, user_id: str) -> None:
@@ -246,9 +257,8 @@ class ReceiptEngine:
         """Store a message the client already checked; return the sender's copy and info."""
         user, device = self.logins.identify(actor)
         ctype, target = draft.conversation_type, draft.conversation_id
+        check_not_self(user, target, ctype)
         if ctype is ConversationType.PEER:
-            if target == user:
-                raise invalid("you cannot send a one-to-one message to yourself")
             if not self.store.has_user(target):
                 raise ReceiptError(ErrorCode.TARGET_DOES_NOT_EXIST, f"user {target!r} does not exist")
             key, members = peer_key(user, target), 2

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import AudioMessage, FileMessage, ImageMessage, MediaMessage, VideoMessage
-from readtick.core.validation import invalid
+from readtick.core.validation import check_text, invalid
 
 MAX_MEDIA_BYTES = 25 * 1024 * 1024
 """Largest file a media message may carry (the engine may keep a copy of each one)."""
@@ -66,6 +66,7 @@ def check_media_path(value: object) -> str:
     """``value`` as an absolute path, if it is one a media message may name."""
     if not isinstance(value, str):
         raise invalid(f"file_local_path must be a path as text, got {type(value).__name__} {value!r}")
+    check_text(value, "file_local_path")  # a lone surrogate could not be stored with the message
     if not value.strip():
         raise invalid("file_local_path is empty: name the file to send")
     if "\x00" in value:

@@ -11,6 +11,7 @@ import time
 import pytest
 from readtick.app.scenario import Scenario, Step, load_scenario_text
 from readtick.app.scenarioplayer import PlayerState, ScenarioPlayer, ScenarioWorld, play_instantly
+from readtick.core import ConversationType
 
 HEADER = """
 [[users]]
@@ -227,7 +228,7 @@ def test_paced_wait_honours_speed_and_stop_ends_the_play() -> None:
         assert result.stopped and not result.ok
         assert result.steps_run == 0
         assert player.state is PlayerState.STOPPED
-        assert world.clients["alice"].cached_messages("bob", 0) == []  # step 2 never ran
+        assert world.clients["alice"].cached_messages("bob", ConversationType.PEER) == []  # step 2 never ran
         world.close()
 
         fast = ScenarioPlayer(sc, await ScenarioWorld.create(sc), paced=True, speed=1000.0, step_interval=1.0)
