@@ -1,6 +1,6 @@
 # Both targets set themselves up on a fresh machine: they create .venv and (re)install the
 # project whenever pyproject.toml changes (the stamp file name carries its hash).
-.PHONY: demo test
+.PHONY: demo test stateful
 
 VENV := .venv
 PYPROJECT_HASH := $(shell sha256sum pyproject.toml | cut -c1-12)
@@ -20,3 +20,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen QT_API=pyside6 timeout 900 $(VENV)/bin/python -m pytest $(ARGS)
+
+
+# The receipt state machine (tests/core/test_stateful.py) at length: 2,000 examples per store
+# (CI runs 100). No per-test timeout: it takes minutes, more if hypothesis finds and shrinks a bug.
+stateful: $(STAMP)
+	READTICK_STATEFUL_EXAMPLES=$${READTICK_STATEFUL_EXAMPLES:-2000} timeout 7200 $(VENV)/bin/python -m pytest \
+		tests/core/test_stateful.py -p no:cacheprovider --timeout 0 --hypothesis-show-statistics $(ARGS)
