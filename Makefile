@@ -26,4 +26,5 @@ test: $(STAMP)
 # (CI runs 100). No per-test timeout: it takes minutes, more if hypothesis finds and shrinks a bug.
 stateful: $(STAMP)
 	READTICK_STATEFUL_EXAMPLES=$${READTICK_STATEFUL_EXAMPLES:-2000} timeout 7200 $(VENV)/bin/python -m pytest \
-		tests/core/test_stateful.py -p no:cacheprovider --timeout 0 --hypothesis-show-statistics $(ARGS)
+		tests/core/test_stateful.py -p no:cacheprovider --timeout 0 -o faulthandler_timeout=0 \
+		--hypothesis-show-statistics $(ARGS)

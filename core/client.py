@@ -34,6 +34,7 @@ from readtick.core.receipt import (
     READ_LIMIT,
     status_at_send,
 )
+from readtick.core.recovery import catch_up
 from readtick.core.results import (
     ConversationMessageReceiptReadSentResult,
     GroupMessageReceiptMemberListQueriedResult,
@@ -100,6 +101,7 @@ class Client:
         self._callbacks = Callbacks(self)
         self._copies = LocalCopies(self.cache, self._callbacks.message_written, self._callbacks.info_written)
         self._session: Session | None = None
+        self._in_flight: set[int] = set()  # local ids of this client's sends awaiting the engine
 
     def __repr__(self) -> str:
         return f"<Client {self.client_id} {'online' if self.online else 'offline'}>"
@@ -150,6 +152,8 @@ class Client:
             return
         self.link.up = online
         if self._session is not None:
+            if online:
+                catch_up(self.engine, self._session, self.cache, self._copies, self._in_flight)
             self.engine.logins.link_changed(self._session)
             self._notify("on_connection_state_changed", self.connection_state)
 
@@ -170,6 +174,8 @@ class Client:
                 ErrorCode.ALREADY_LOGGED_IN, f"{self.client_id!r} is already logged in on this client"
             )
         self._session = self.engine.logins.open(self, self._user_id, self._device_id)
+        if self.link.up:
+            catch_up(self.engine, self._session, self.cache, self._copies, self._in_flight)
         self._notify("on_connection_state_changed", self.connection_state)
 
     async def logout(self) -> None:
@@ -195,6 +201,10 @@ class Client:
         )
         session = self._require_login()
         draft = self._draft(message, conversation_id, ctype, status_at_send(has_receipt))
+        # In the cache before the engine has it: a kill after the engine's commit leaves this
+        # SENDING copy, which the next connect settles (core.recovery), never nothing.
+        self._copies.put(draft)
+        self._in_flight.add(draft.local_message_id)  # not for a reconnect meanwhile to settle
         try:
             self._require_link()
             sent, info = await self.engine.serve(
@@ -202,10 +212,10 @@ class Client:
             )
         except ReceiptError as error:
             raise self._failed(draft, has_receipt, error) from None
+        finally:
+            self._in_flight.discard(draft.local_message_id)
         sent = replace(sent, local_message_id=draft.local_message_id)
-        self._copies.put(sent)
-        if info is not None:
-            self._copies.put_info(info)
+        self._copies.replace_draft(draft, sent, info)
         return MessageSentResult(sent)
 
     async def send_media_message(
@@ -242,6 +252,7 @@ class Client:
         draft = self._draft(local, conversation_id, ctype, ReceiptStatus.NONE)
         self._copies.put(draft)
         self._callbacks.attached(notification, draft)
+        self._in_flight.add(draft.local_message_id)
         try:
             self._require_link()
             await self.engine.logins.upload(
@@ -257,11 +268,11 @@ class Client:
             )
         except ReceiptError as error:
             raise self._failed(draft, has_receipt, error) from None
+        finally:
+            self._in_flight.discard(draft.local_message_id)
         assert isinstance(sent, MediaMessage)
         sent = replace(sent, local_message_id=draft.local_message_id, file_local_path=file.path)
-        self._copies.replace_draft(draft, sent)
-        if info is not None:
-            self._copies.put_info(info)
+        self._copies.replace_draft(draft, sent, info)
         return MessageSentResult(sent)
 
     async def send_message_receipts_read(

@@ -55,17 +55,25 @@ class LocalCopies:
 
     def put(self, message: Message) -> None:
         """Write a new copy (a send, a received message), or one the client built itself."""
-        self._cache.put(message)
+        with self._cache.transaction():
+            self._cache.put(message)
         self._message_written(message)
 
-    def replace_draft(self, draft: Message, sent: Message) -> None:
-        """The engine accepted ``draft`` (kept by its local id while its file uploaded): ``sent``
-        takes its place in the cache, so the conversation shows one message, where it was."""
-        self._cache.replace(cache_key(draft), sent)
+    def replace_draft(self, draft: Message, sent: Message, info: MessageReceiptInfo | None = None) -> None:
+        """The engine accepted ``draft`` (the SENDING copy, kept by its local id): ``sent`` takes
+        its place in the cache, so the conversation shows one message, where it was; with its
+        first ``info``, in one write (a kill leaves both or neither)."""
+        with self._cache.transaction():
+            self._cache.replace(cache_key(draft), sent)
+            if info is not None:
+                self._cache.put_info(info)
         self._message_written(sent)
+        if info is not None:
+            self._info_written(info)
 
     def put_info(self, info: MessageReceiptInfo) -> None:
-        self._cache.put_info(info)
+        with self._cache.transaction():
+            self._cache.put_info(info)
         self._info_written(info)
 
     def move(self, cached: Message, reported: ReceiptStatus) -> Message:

@@ -40,7 +40,7 @@ from readtick.core.receipt import (
     without_receipt,
 )
 from readtick.core.results import MessageReceiptInfo
-from readtick.core.sessions import DEFAULT_MAX_DEVICES, Actor, Logins, Session
+from readtick.core.sessions import DEFAULT_DEVICE, DEFAULT_MAX_DEVICES, Actor, Logins, Session, client_id
 from readtick.core.store import (
     CONVERSATION_RECEIPT,
     MESSAGE_RECEIPT,
@@ -290,11 +290,27 @@ class ReceiptEngine:
             )
             self.store.add_message(record)
             self._index.sent(record)
+            if draft.local_message_id:
+                self.store.add_send(_sender(user, device), draft.local_message_id, record.message_id)
             if device is not None and self.store.device_seq(key, user, device) == record.seq - 1:
                 # the sending device holds it and everything before it: it passes its own message
                 self.store.save_device_seq(key, user, device, record.seq)
         self._outbound.announce(record, _session(actor))
         info = self._outbound.sender_info(record) if has_receipt else None
+        return self._outbound.view(record, user), info
+
+    def accepted_send(
+        self, actor: Actor, local_message_id: int
+    ) -> tuple[Message, MessageReceiptInfo | None] | None:
+        """What became of the acting client's send with this local id: its copy and info as they
+        are now, or ``None`` if the engine never accepted it (a client killed mid-send asks when
+        it connects)."""
+        user, device = self.logins.identify(actor)
+        self._outbound.expire_due()
+        record = self.store.send_of(_sender(user, device), local_message_id)
+        if record is None:
+            return None
+        info = self._outbound.sender_info(record, read_time=record.read_time) if record.has_receipt else None
         return self._outbound.view(record, user), info
 
     def mark_read(
@@ -498,6 +514,11 @@ class ReceiptEngine:
             return any(member_when_sent(periods, seq) for seq in seqs)
 
         return gap_needs_read
+
+
+def _sender(user: str, device: str | None) -> str:
+    """Who sent a local id: local ids count per client (per device), so the device is part of it."""
+    return client_id(user, device or DEFAULT_DEVICE)
 
 
 def _session(actor: Actor) -> Session | None:

@@ -11,9 +11,10 @@ message K" from an index in time proportional to N, never to the conversation's 
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from typing import Protocol
 
-from readtick.core.enums import ConversationType, MessageDirection
+from readtick.core.enums import ConversationType, MessageDirection, SentStatus
 from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read
 from readtick.core.results import MessageReceiptInfo
@@ -64,6 +65,9 @@ def history_page(
 class LocalCache(Protocol):
     """One client's cached messages (in arrival order per conversation) and receipt infos."""
 
+    def transaction(self) -> AbstractContextManager[None]:
+        """Make the writes inside one unit: all of them survive a kill, or none."""
+
     def put(self, message: Message) -> None:
         """Insert a message, or replace the cached copy with the same key in place."""
 
@@ -72,6 +76,9 @@ class LocalCache(Protocol):
         the engine accepted: it keeps its place in its conversation, under its new key)."""
 
     def get(self, key: CacheKey) -> Message | None: ...
+
+    def sending(self) -> list[Message]:
+        """The copies still SENDING (a send a killed process left unsettled), oldest first."""
 
     def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
         """Every cached message of a conversation, oldest first (costs the whole conversation:
@@ -117,6 +124,10 @@ class MemoryLocalCache:
         self._infos: dict[int, MessageReceiptInfo] = {}
         self._local_id = 0
 
+    def transaction(self) -> AbstractContextManager[None]:
+        """Nothing to make atomic: a dictionary write cannot be half done."""
+        return nullcontext()
+
     def put(self, message: Message) -> None:
         key = cache_key(message)
         if key not in self._messages:
@@ -140,6 +151,9 @@ class MemoryLocalCache:
 
     def get(self, key: CacheKey) -> Message | None:
         return self._messages.get(key)
+
+    def sending(self) -> list[Message]:
+        return [m for m in self._messages.values() if m.sent_status is SentStatus.SENDING]
 
     def conversation(self, conversation_id: str, conversation_type: ConversationType) -> list[Message]:
         keys = self._order.get((conversation_id, ConversationType(conversation_type)), [])

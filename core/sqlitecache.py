@@ -5,6 +5,7 @@ read while the client is offline.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,17 @@ SCHEMA_V2 = (
     f"CREATE INDEX messages_awaiting_read ON messages (message_id) WHERE {AWAITING_READ_SQL}",
 )
 
-CACHE_KIND = register_kind(DatabaseKind("client cache", 0x5254_4B43, [SCHEMA_V1, SCHEMA_V2]))  # "RTKC"
+SENDING_SQL = f"sent_status = {int(SentStatus.SENDING)}"
+"""Copies whose send is not settled yet; the partial index uses this exact text."""
+
+SCHEMA_V3 = (
+    # what a client checks when it connects: sends a killed process left SENDING (normally none)
+    f"CREATE INDEX messages_sending ON messages (arrival) WHERE {SENDING_SQL}",
+)
+
+CACHE_KIND = register_kind(
+    DatabaseKind("client cache", 0x5254_4B43, [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3])
+)  # "RTKC"
 
 _FIELDS = (
     "conversation_id, conversation_type, message_type, message_id, local_message_id, sender_user_id, "
@@ -153,6 +164,13 @@ class SqliteLocalCache:
         """The user the cache is bound to, if any."""
         row = self._conn.execute("SELECT user_id FROM owner").fetchone()
         return None if row is None else str(row[0])
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self._db.transaction()
+
+    def sending(self) -> list[Message]:
+        rows = self._conn.execute(f"SELECT {_FIELDS} FROM messages WHERE {SENDING_SQL} ORDER BY arrival")
+        return [_message(r) for r in rows]
 
     def put(self, message: Message) -> None:
         """Insert a message, or replace the cached copy with the same key in place (keeps its place)."""

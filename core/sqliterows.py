@@ -66,9 +66,17 @@ SCHEMA_V1 = (
         PRIMARY KEY (user_id, order_key)) WITHOUT ROWID""",
 )
 
-ENGINE_KIND = register_kind(
-    DatabaseKind("engine store", 0x5254_4B45, [SCHEMA_V1, DEVICE_SCHEMA])  # "RTKE"; 2: devices
+SENDS_SCHEMA = (
+    # which message a sending client's local id became (the newest, if a client reused one): a
+    # client killed between the engine's commit and its own cache write asks when it connects
+    """CREATE TABLE sends (
+        sender TEXT NOT NULL, local_id INTEGER NOT NULL, message_id INTEGER NOT NULL,
+        PRIMARY KEY (sender, local_id)) WITHOUT ROWID""",
 )
+
+ENGINE_KIND = register_kind(
+    DatabaseKind("engine store", 0x5254_4B45, [SCHEMA_V1, DEVICE_SCHEMA, SENDS_SCHEMA])
+)  # "RTKE"; 2: devices, 3: sends
 
 MESSAGE_COLUMNS = (
     "message_id, conversation_key, conversation_type, target_id, sender_user_id, seq, message_type, "

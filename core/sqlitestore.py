@@ -62,6 +62,7 @@ class _Dirty:
     readers: dict[tuple[str, str], None] = field(default_factory=dict)
     outbox_added: dict[tuple[str, int], OutboxEvent] = field(default_factory=dict)
     outbox_removed: dict[tuple[str, int], None] = field(default_factory=dict)
+    sends: dict[tuple[str, int], int] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return self.order or any(
@@ -75,6 +76,7 @@ class _Dirty:
                 self.readers,
                 self.outbox_added,
                 self.outbox_removed,
+                self.sends,
             )
         )
 
@@ -275,6 +277,10 @@ class SqliteEngineStore(SqliteDeviceState, MemoryEngineStore):
             [(u, o, e.kind, encode_infos(e.infos)) for (u, o), e in dirty.outbox_added.items()],
         )
         conn.executemany("DELETE FROM outbox WHERE user_id = ? AND order_key = ?", list(dirty.outbox_removed))
+        conn.executemany(
+            "INSERT OR REPLACE INTO sends (sender, local_id, message_id) VALUES (?, ?, ?)",
+            [(sender, local_id, message_id) for (sender, local_id), message_id in dirty.sends.items()],
+        )
         self._flush_devices(conn)
 
     # ------------------------------------------------------------------ writes: memory, then dirty
@@ -337,6 +343,21 @@ class SqliteEngineStore(SqliteDeviceState, MemoryEngineStore):
             ).fetchone()
             if row is not None:
                 record = self._messages[message_id] = record_from_row(row)
+        return record
+
+    def add_send(self, sender: str, local_id: int, message_id: int) -> None:
+        super().add_send(sender, local_id, message_id)
+        self._dirty.sends[(sender, local_id)] = message_id
+        self._wrote()
+
+    def send_of(self, sender: str, local_id: int) -> MessageRecord | None:
+        """Asked only when a client connects with an unsettled send: not loaded at open."""
+        record = super().send_of(sender, local_id)
+        if record is None and type(local_id) is int:
+            row = self._conn.execute(
+                "SELECT message_id FROM sends WHERE sender = ? AND local_id = ?", (sender, local_id)
+            ).fetchone()
+            record = None if row is None else self.get_message(row[0])
         return record
 
     def save_read_ranges(self, key: str, user_id: str, ranges: list[Range]) -> None:

@@ -143,6 +143,11 @@ class EngineStore(Protocol):
     def last_seq(self, key: str) -> int: ...
 
     def add_message(self, record: MessageRecord) -> None: ...
+    def add_send(self, sender: str, local_id: int, message_id: int) -> None:
+        """``sender`` (a client: ``user`` or ``user/device``) sent its ``local_id`` as this message."""
+        ...
+
+    def send_of(self, sender: str, local_id: int) -> MessageRecord | None: ...
     def save_message(self, record: MessageRecord) -> None: ...
     def get_message(self, message_id: int) -> MessageRecord | None: ...
     def messages_between(self, key: str, low: int, high: int) -> list[MessageRecord]: ...
@@ -244,6 +249,7 @@ class MemoryEngineStore(MemoryDeviceState):
         self._reads: dict[tuple[str, str], list[Range]] = {}
         self._delivered: dict[tuple[str, str], int] = {}
         self._outbox: dict[str, dict[int, OutboxEvent]] = {}
+        self._sends: dict[tuple[str, int], int] = {}
         MemoryDeviceState.__init__(self)
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -366,6 +372,13 @@ class MemoryEngineStore(MemoryDeviceState):
 
     def get_message(self, message_id: int) -> MessageRecord | None:
         return self._messages.get(message_id)
+
+    def add_send(self, sender: str, local_id: int, message_id: int) -> None:
+        self._sends[(sender, local_id)] = message_id
+
+    def send_of(self, sender: str, local_id: int) -> MessageRecord | None:
+        message_id = self._sends.get((sender, local_id))
+        return None if message_id is None else self.get_message(message_id)
 
     def messages_between(self, key: str, low: int, high: int) -> list[MessageRecord]:
         ids = self._by_seq.get(key, [])

@@ -1,24 +1,62 @@
-"""Child process of ``test_sqlite_crash.py``: a long, seeded stream of SDK calls on file stores.
+"""Child process of ``test_sqlite_crash.py``: SDK calls on file stores, killed mid-stream.
 
-Usage: ``python sqlite_crash_child.py DATA_DIR SEED SYNCHRONOUS [burst]``. After every call that returned
-success (and whose deliveries have settled) it prints one JSON acknowledgement line and flushes; the
-parent kills it with SIGKILL at some point and checks that every acknowledged call survived. With
-``burst``, every online user reads at once (one group commit for all of them), sends go out in
-pairs, and each call is acknowledged as soon as it returns, while the others are still in flight.
+``python sqlite_crash_child.py DATA_DIR SEED SYNCHRONOUS [burst]``: a long, seeded stream of
+calls; the parent kills it with SIGKILL after some acknowledgement. With ``burst``, every online
+user reads at once (one group commit for all of them), sends go out in pairs, and each call is
+acknowledged as soon as it returns, while the others are still in flight.
+
+``python sqlite_crash_child.py DATA_DIR script``: a short fixed script that touches every kind of
+write once or twice (sends with and without receipt, peer and group, deliveries, reads, a
+conversation read, a leave, an expiry); with ``READTICK_KILL_AFTER_WRITE=engine:N`` (or
+``cache:N``) the child SIGKILLs itself right after the N-th committed write to an engine file (or
+to any client cache file), so the parent can stop it at every write boundary. A script run to its
+end prints how many writes of each kind it made.
+
+After every call that returned success (and whose deliveries have settled) the child prints one
+JSON acknowledgement line and flushes; the parent checks that every acknowledged call survived.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
 import random
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from readtick.core import ConversationType, MessageDirection, ReceiptError, ReceiptStatus  # noqa: E402
+from readtick.core.sqlitedb import Database  # noqa: E402
 from sqlite_worlds import file_world  # noqa: E402
+
+WRITE_KINDS = {"engine store": "engine", "client cache": "cache"}
+writes = {"engine": 0, "cache": 0}
+
+
+def count_writes(kill_after: str | None) -> None:
+    """Count every committed (outermost) transaction per kind of file; SIGKILL this process right
+    after the one ``kill_after`` names (``"engine:3"``). Every write of both stores is inside one."""
+    original = Database.transaction
+    kind, _, number = (kill_after or ":").partition(":")
+
+    @contextmanager
+    def transaction(self: Database) -> Iterator[None]:
+        outermost = not self.in_transaction
+        with original(self):
+            yield
+        if outermost:
+            which = WRITE_KINDS[self.kind.name]
+            writes[which] += 1
+            if which == kind and writes[which] == int(number):
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    Database.transaction = transaction  # type: ignore[method-assign]
+
 
 USERS = ["alice", "bob", "carol", "dave"]
 GROUP_MEMBERS = [*USERS, "erin"]
@@ -127,5 +165,44 @@ async def main(data_dir: Path, seed: int, synchronous: str, burst: bool = False)
             ack(op="tick")
 
 
+async def script(data_dir: Path) -> None:
+    """The same few calls every time, acknowledged like ``main``'s."""
+    world = await file_world(data_dir, USERS)
+    engine = world.engine
+    engine.create_group("team", GROUP_MEMBERS)
+    peer = await world.send("alice", "bob", "peer", receipt=True)
+    ack(op="send", id=peer.message_id, sender="alice", to="bob", local=peer.local_message_id)
+    group = await world.send("bob", "team", "group", group=True, receipt=True)
+    ack(op="send", id=group.message_id, sender="bob", to="team", local=group.local_message_id)
+    plain = await world.send("carol", "alice", "no receipt", receipt=False)
+    ack(op="send", id=plain.message_id, sender="carol", to="alice", local=plain.local_message_id)
+    await world["bob"].send_message_receipts_read(
+        [world.copy_of("bob", peer)], "alice", ConversationType.PEER
+    )
+    await world.settle()
+    ack(op="read", user="bob", ids=[peer.message_id])
+    await world["alice"].send_message_receipts_read(
+        [world.copy_of("alice", group)], "team", ConversationType.GROUP
+    )
+    await world.settle()
+    ack(op="read", user="alice", ids=[group.message_id])
+    late = await world.send("bob", "carol", "late", receipt=True)
+    ack(op="send", id=late.message_id, sender="bob", to="carol", local=late.local_message_id)
+    await world["carol"].send_conversation_message_receipt_read("bob", ConversationType.PEER)
+    await world.settle()
+    ack(op="conversation_read", user="carol", peer="bob")
+    engine.remove_group_members("team", ["erin"])
+    await world.settle()
+    ack(op="leave", user="erin")
+    world.clock.advance(7 * 24 * 3600)
+    await world.settle()
+    ack(op="tick")
+    print(json.dumps({"op": "done", "writes": writes}), flush=True)
+
+
 if __name__ == "__main__":
-    asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], burst="burst" in sys.argv[4:]))
+    count_writes(os.environ.get("READTICK_KILL_AFTER_WRITE"))
+    if sys.argv[2] == "script":
+        asyncio.run(script(Path(sys.argv[1])))
+    else:
+        asyncio.run(main(Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3], burst="burst" in sys.argv[4:]))

@@ -79,11 +79,12 @@ async def test_an_engine_file_from_before_devices_keeps_each_users_place(tmp_pat
 
 
 def _back_to_schema_one(path) -> None:
-    """Make the file what a readtick without devices wrote: no device tables, version 1."""
+    """Make the file what a readtick without devices wrote: no device (or sends) tables, version 1."""
     conn = sqlite3.connect(path)
     with conn:
         conn.execute("DROP TABLE devices")
         conn.execute("DROP TABLE device_cursors")
+        conn.execute("DROP TABLE sends")
         conn.execute("DELETE FROM counters WHERE name = 'login'")
         conn.execute("PRAGMA user_version = 1")
     conn.close()

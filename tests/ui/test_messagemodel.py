@@ -5,7 +5,14 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import QModelIndex
-from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
+from readtick.core import (
+    ConversationType,
+    MessageDirection,
+    MessageReceiptInfo,
+    ReceiptStatus,
+    SentStatus,
+    TextMessage,
+)
 from readtick.ui.messagemodel import (
     RECEIPT_ROLES,
     MessageListModel,
@@ -122,6 +129,42 @@ def test_upsert_mirrors_cache_writes_one_row_at_a_time(qtbot) -> None:
         model.upsert_message(message(2))  # a late write never moves a final status back
         model.upsert_message(dataclasses.replace(message(5), conversation_id="other"))  # elsewhere
     assert model.data(model.index(1, 0), ReceiptStatusRole) == ReceiptStatus.DONE
+
+
+def sending(local_id: int) -> TextMessage:
+    """The sender's copy of a send the engine has not answered yet (no id, no sequence)."""
+    return dataclasses.replace(
+        message(0), message_id=0, local_message_id=local_id, sent_status=SentStatus.SENDING
+    )
+
+
+def test_a_sending_row_becomes_the_accepted_copy_in_its_place(qtmodeltester) -> None:
+    model = filled(2)
+    assert model.upsert_message(sending(7))
+    accepted = dataclasses.replace(message(3), local_message_id=7, sent_status=SentStatus.SUCCESS)
+    model.upsert_message(accepted)
+    assert model.messages() == [message(1), message(2), accepted]
+    assert model.index_of(accepted.message_id).row() == 2
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_a_sending_row_becomes_failed_although_failed_is_no_receipt_step() -> None:
+    model = filled(2)
+    model.upsert_message(sending(7))
+    failed = dataclasses.replace(
+        sending(7), sent_status=SentStatus.FAILED, receipt_status=ReceiptStatus.FAILED
+    )
+    model.upsert_message(failed)
+    assert model.messages() == [message(1), message(2), failed]
+    assert model.data(model.index(2, 0), ReceiptStatusRole) == ReceiptStatus.FAILED
+
+
+def test_a_sending_row_left_by_a_crash_moves_to_where_its_sequence_puts_it() -> None:
+    model = MessageListModel()
+    model.set_conversation("team", GROUP, [message(1), sending(7), message(3)])
+    accepted = dataclasses.replace(message(2), local_message_id=7, sent_status=SentStatus.SUCCESS)
+    model.upsert_message(accepted)
+    assert [m.conversation_seq for m in model.messages()] == [1, 2, 3]
 
 
 def test_upsert_leaves_messages_before_the_window_to_paging() -> None:
