@@ -189,6 +189,7 @@ class ReceiptEngine:
 
     def group_ids_of(self, user_id: str) -> list[str]:
         """Groups ``user_id`` is a member of now."""
+        check_id(user_id, "user id")
         return [
             g
             for g, periods in self.store.memberships_of(user_id)
@@ -196,6 +197,7 @@ class ReceiptEngine:
         ]
 
     def group_members(self, group_id: str) -> list[str]:
+        check_id(group_id, "group id")
         if not self.store.has_group(group_id):
             raise ReceiptError(ErrorCode.GROUP_DOES_NOT_EXIST, f"group {group_id!r} does not exist")
         return self.store.current_members(group_id)
