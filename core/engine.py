@@ -5,7 +5,8 @@ SDK calls land there after the client's own checks); the engine answers from its
 ``core.receipt`` what the rules allow. What it sends its users is ``core.outbound``'s to make and
 ``core.delivery``'s to bring to each user's client (a ``Receiver``), in order and after its
 latency. It never reads the wall clock or sleeps: time comes from the clock it is given, and work
-that becomes due is done on the running asyncio loop (or by ``drain()``).
+that becomes due is done on the running asyncio loop (or by ``drain()``). Users, groups and
+memberships (the directory calls) come from ``core.groups``.
 """
 
 from __future__ import annotations
