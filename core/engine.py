@@ -32,7 +32,6 @@ from readtick.core.receipt import (
     expiry_time,
     may_see,
     member_list_refusal,
-    member_when_sent,
     reached_client,
     readers_at_send,
     receiver_view,
@@ -40,6 +39,7 @@ from readtick.core.receipt import (
     unreadable_reason,
     without_receipt,
 )
+from readtick.core.receiptfacts import member_when_sent
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.sessions import DEFAULT_DEVICE, DEFAULT_MAX_DEVICES, Actor, Logins, Session, client_id
 from readtick.core.store import (

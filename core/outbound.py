@@ -17,9 +17,6 @@ from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message, message_from_payload
 from readtick.core.readindex import ReadIndex
 from readtick.core.receipt import (
-    PEER_RECEIVER_PERIODS,
-    Period,
-    ReceiptCounts,
     awaits_read,
     hears_of_expiry,
     is_recipient,
@@ -28,6 +25,7 @@ from readtick.core.receipt import (
     status_after_change,
     transition,
 )
+from readtick.core.receiptfacts import PEER_RECEIVER_PERIODS, Period, ReceiptCounts
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.store import (
     MESSAGE_RECEIPT,

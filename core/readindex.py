@@ -21,7 +21,8 @@ import re
 from collections import OrderedDict
 
 from readtick.core.enums import ConversationType, ReceiptFilter
-from readtick.core.receipt import ReaderFacts, member_lists
+from readtick.core.receipt import member_lists
+from readtick.core.receiptfacts import ReaderFacts
 from readtick.core.store import EngineStore, MessageRecord
 
 CAPACITY = 256

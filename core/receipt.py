@@ -18,9 +18,10 @@ the recipients minus those who left the group before reading it while it was sti
 eligibility can only be lost, never gained (a rejoin does not bring it back, and leaving again
 takes nothing more off), so ``read + unread == eligible`` holds at every step and a late joiner
 never counts. Once a receipt is final its counts and member lists freeze: a member leaving after
-it EXPIRED stays on its unread list. Membership is kept as *periods* (``Period``: join and leave
-seq, and the time of the leave) of a conversation's sequence numbers; a peer conversation's
-receiver is treated as a member from the start who never leaves.
+it EXPIRED stays on its unread list. Membership is kept as *periods* (join and leave seq, and the
+time of the leave) of a conversation's sequence numbers; a peer conversation's receiver is treated
+as a member from the start who never leaves. Periods, the message and reader-facts protocols and
+the counters are described in ``core.receiptfacts``; the rules are here.
 Who read what is kept as read ranges (``core.readranges``); counts are kept on the message and
 moved by one per read.
 
@@ -59,11 +60,17 @@ The rules, numbered as in the README; each names what here decides it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import NamedTuple, Protocol
 
 from readtick.core.enums import ConversationType, MessageType, ReceiptFilter, ReceiptStatus
+from readtick.core.receiptfacts import (
+    Period,
+    ReaderFacts,
+    ReceiptCounts,
+    ReceiptMessage,
+    member_when_sent,
+    period_at,
+)
 
 READ_LIMIT = 10
 """Most messages one ``send_message_receipts_read`` call may carry (rule 3, error 6000282)."""
@@ -172,67 +179,6 @@ def without_receipt(status: ReceiptStatus) -> bool:
 
 
 # ---------------------------------------------------------------------- who reads (rules 5, 12)
-class Period(NamedTuple):
-    """One stretch of membership. The member received the messages with ``join_seq < seq`` and,
-    once ``leave_seq`` is set, ``seq <= leave_seq``; ``left_at`` is the engine-clock time it left
-    (``None`` while it is a member, and on periods saved before readtick recorded it)."""
-
-    join_seq: int
-    leave_seq: int | None = None
-    left_at: float | None = None
-
-
-PEER_RECEIVER_PERIODS: tuple[Period, ...] = (Period(0),)
-"""A peer conversation's receiver: there from before its first message, never leaving."""
-
-
-class ReceiptMessage(Protocol):
-    """What the rules read of a message (the engine's ``MessageRecord`` is one)."""
-
-    conversation_key: str
-    conversation_type: ConversationType
-    target_id: str
-    sender_user_id: str
-    seq: int
-    status: ReceiptStatus
-    expires_at: float | None
-
-
-class ReaderFacts(Protocol):
-    """What the rules ask about one user and one message; the engine answers from its store."""
-
-    def periods(self, message: ReceiptMessage, user: str) -> Sequence[Period]:
-        """``user``'s periods in the message's conversation (``PEER_RECEIVER_PERIODS`` for a
-        peer conversation's receiver, none for its sender)."""
-        ...
-
-    def has_read(self, message: ReceiptMessage, user: str) -> bool: ...
-
-    def has_received(self, message: ReceiptMessage, user: str) -> bool:
-        """Whether ``user``'s client has taken the message (delivered)."""
-        ...
-
-
-def member_when_sent(periods: Sequence[Period], seq: int) -> bool:
-    """Whether a member with these ``periods`` received the message at ``seq`` (read ranges join
-    across others' receipt messages only where the reader was not a member: ``core.readranges``)."""
-    # a plain loop: this runs once per member on every fan-out, and any() over a generator costs
-    # twice as much
-    for join, leave, _ in periods:
-        if join < seq and (leave is None or seq <= leave):
-            return True
-    return False
-
-
-def _period_at(periods: Sequence[Period], seq: int) -> Period | None:
-    """The period in which a member received the message at ``seq`` (periods never overlap)."""
-    for period in periods:
-        join, leave, _ = period
-        if join < seq and (leave is None or seq <= leave):
-            return period
-    return None
-
-
 def is_recipient(
     facts: ReaderFacts, message: ReceiptMessage, user: str, periods: Sequence[Period] | None = None
 ) -> bool:
@@ -252,7 +198,7 @@ def is_eligible(
     new period, which never covers what was sent before it."""
     if user == message.sender_user_id:
         return False
-    period = _period_at(facts.periods(message, user) if periods is None else periods, message.seq)
+    period = period_at(facts.periods(message, user) if periods is None else periods, message.seq)
     if period is None:
         return False
     _, leave, left_at = period
@@ -346,25 +292,6 @@ def covered_by_conversation_read(facts: ReaderFacts, message: ReceiptMessage, us
 
 
 # ---------------------------------------------------------------------- counts and lists (5-8)
-@dataclass
-class ReceiptCounts:
-    """The engine's counters of one receipt message (the sender's numbers).
-
-    Attributes:
-        eligible: readers counted for this message (fixed at send, minus leavers who had not read).
-        read: eligible readers who read it.
-        delivered: eligible readers whose client received it.
-    """
-
-    eligible: int
-    read: int = 0
-    delivered: int = 0
-
-    @property
-    def unread(self) -> int:
-        return self.eligible - self.read
-
-
 def status_after_change(
     current: ReceiptStatus, counts: ReceiptCounts, *, delivered_option: bool
 ) -> ReceiptStatus:

@@ -12,7 +12,8 @@ from typing import Any
 
 from readtick.core.devicestate import DEVICE_SCHEMA
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
-from readtick.core.receipt import ACTIVE, Period
+from readtick.core.receipt import ACTIVE
+from readtick.core.receiptfacts import Period
 from readtick.core.results import MessageReceiptInfo
 from readtick.core.sqlitedb import DatabaseKind, info_from_row, info_to_row, register_kind
 from readtick.core.store import MessageRecord

@@ -19,7 +19,8 @@ from typing import Protocol
 from readtick.core.devicestate import MemoryDeviceState
 from readtick.core.enums import ConversationType, MessageType, ReceiptStatus
 from readtick.core.readranges import Range
-from readtick.core.receipt import PEER_RECEIVER_PERIODS, Period, ReceiptMessage, awaits_read
+from readtick.core.receipt import awaits_read
+from readtick.core.receiptfacts import PEER_RECEIVER_PERIODS, Period, ReceiptMessage
 from readtick.core.results import MessageReceiptInfo
 
 
@@ -48,7 +49,7 @@ class MessageRecord:
         message_type, payload: the content (``Message.payload()``).
         timestamp: engine-clock seconds at acceptance.
         status: the aggregate receipt status (NONE without a receipt).
-        eligible, read, delivered: the receipt counters (see ``core.receipt.ReceiptCounts``).
+        eligible, read, delivered: the receipt counters (see ``core.receiptfacts.ReceiptCounts``).
         expires_at: engine-clock seconds when an unfinished receipt expires (None without one).
         read_time: engine-clock seconds of the latest read.
     """
@@ -182,7 +183,7 @@ _AFTER_ANY_SEQ = float("inf")
 
 
 class StoreFacts:
-    """What the receipt rules ask about a user and a message (``core.receipt.ReaderFacts``),
+    """What the receipt rules ask about a user and a message (``core.receiptfacts.ReaderFacts``),
     answered from a store."""
 
     def __init__(self, store: EngineStore) -> None:

@@ -7,11 +7,11 @@ from readtick.core import ReceiptStatus
 from readtick.core.receipt import (
     TRANSITIONS,
     IllegalTransition,
-    ReceiptCounts,
     copy_status_after,
     status_after_change,
     transition,
 )
+from readtick.core.receiptfacts import ReceiptCounts
 
 S = ReceiptStatus
 
