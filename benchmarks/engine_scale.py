@@ -33,8 +33,9 @@ from readtick.core import (
     TextMessage,
     VirtualClock,
 )
+from readtick.core.memorystore import MemoryEngineStore
 from readtick.core.sqlitestore import SqliteEngineStore
-from readtick.core.store import EngineStore, MemoryEngineStore
+from readtick.core.store import EngineStore
 
 CPU, WALL = time.process_time, time.perf_counter
 """Memory rows are timed in CPU time, rows on SQLite files in wall-clock time (fsync waits)."""

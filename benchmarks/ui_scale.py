@@ -50,10 +50,11 @@ from readtick.core import (  # noqa: E402
     VirtualClock,
 )
 from readtick.core.localcache import LocalCache, MemoryLocalCache  # noqa: E402
+from readtick.core.memorystore import MemoryEngineStore  # noqa: E402
 from readtick.core.messages import Message  # noqa: E402
 from readtick.core.sqlitecache import SqliteLocalCache  # noqa: E402
 from readtick.core.sqlitestore import SqliteEngineStore  # noqa: E402
-from readtick.core.store import EngineStore, MemoryEngineStore  # noqa: E402
+from readtick.core.store import EngineStore  # noqa: E402
 from readtick.ui.clientpanel import ClientPanel  # noqa: E402
 from readtick.ui.mainwindow import MainWindow  # noqa: E402
 from readtick.ui.memberlistdialog import MemberListDialog  # noqa: E402

@@ -21,6 +21,7 @@ from readtick.core.enums import ConversationType, ReceiptFilter
 from readtick.core.errors import ErrorCode, ReceiptError
 from readtick.core.groups import GroupDirectory
 from readtick.core.mediastore import MediaStore
+from readtick.core.memorystore import MemoryEngineStore
 from readtick.core.messages import MediaMessage, Message
 from readtick.core.outbound import Outbound
 from readtick.core.readindex import ReadIndex
@@ -46,7 +47,6 @@ from readtick.core.store import (
     CONVERSATION_RECEIPT,
     MESSAGE_RECEIPT,
     EngineStore,
-    MemoryEngineStore,
     MessageRecord,
     OutboxEvent,
     StoreFacts,

@@ -25,6 +25,7 @@ from types import TracebackType
 
 from readtick.core.devicestate import SqliteDeviceState
 from readtick.core.errors import ReceiptError
+from readtick.core.memorystore import Membership, MemoryEngineStore
 from readtick.core.readranges import Range
 from readtick.core.sqlitedb import Database, store_error
 
@@ -45,7 +46,7 @@ from readtick.core.sqliterows import decode_infos as decode_infos
 from readtick.core.sqliterows import decode_payload as decode_payload
 from readtick.core.sqliterows import encode_infos as encode_infos
 from readtick.core.sqliterows import encode_payload as encode_payload
-from readtick.core.store import Membership, MemoryEngineStore, MessageRecord, OutboxEvent
+from readtick.core.store import MessageRecord, OutboxEvent
 
 
 @dataclass

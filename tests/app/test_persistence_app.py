@@ -27,8 +27,9 @@ from readtick.app.session import SESSION_FILE, Session, session_path, temp_path
 from readtick.app.world import DEFAULT_GROUP, DemoWorld, build_world, panel_users
 from readtick.core import ConversationType, MessageSendConfig, ReceiptStatus, TextMessage, VirtualClock
 from readtick.core.localcache import MemoryLocalCache
+from readtick.core.memorystore import MemoryEngineStore
 from readtick.core.sqlitecache import SqliteLocalCache
-from readtick.core.store import MemoryEngineStore, peer_key
+from readtick.core.store import peer_key
 
 ROOT = Path(__file__).resolve().parents[2]
 PEER, GROUP = ConversationType.PEER, ConversationType.GROUP

@@ -18,11 +18,12 @@ from readtick.core import (
     VirtualClock,
 )
 from readtick.core.localcache import LocalCache, MemoryLocalCache
+from readtick.core.memorystore import MemoryEngineStore
 from readtick.core.readranges import ReadRanges
 from readtick.core.receipt import ACTIVE
 from readtick.core.sqlitecache import SqliteLocalCache
 from readtick.core.sqlitestore import SqliteEngineStore
-from readtick.core.store import EngineStore, MemoryEngineStore, MessageRecord, group_key
+from readtick.core.store import EngineStore, MessageRecord, group_key
 from receipt_world import RecordingHandler, World
 
 STORES: dict[str, Callable[[], EngineStore]] = {

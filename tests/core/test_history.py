@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from readtick.core import ConversationType, ErrorCode, ReceiptError, ReceiptStatus
 from readtick.core.localcache import MemoryLocalCache
-from readtick.core.store import MemoryEngineStore
+from readtick.core.memorystore import MemoryEngineStore
 from receipt_world import make_world
 from sqlite_worlds import store_world
 

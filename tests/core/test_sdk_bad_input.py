@@ -29,9 +29,9 @@ from readtick.core import (
     VirtualClock,
 )
 from readtick.core.localcache import MemoryLocalCache
+from readtick.core.memorystore import MemoryEngineStore
 from readtick.core.sqlitecache import SqliteLocalCache
 from readtick.core.sqlitestore import SqliteEngineStore
-from readtick.core.store import MemoryEngineStore
 from sqlite_worlds import snapshot, store_world
 
 PEER, ROOM, GROUP = ConversationType.PEER, ConversationType.ROOM, ConversationType.GROUP
