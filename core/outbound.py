@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from readtick.core.clock import Clock
-from readtick.core.delivery import EVENT, EXPIRY, MESSAGE, SYNC, Delivery, Parcel, Receiver
+from readtick.core.delivery import Delivery
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptFilter, ReceiptStatus, SentStatus
 from readtick.core.groupcommit import GroupCommit
 from readtick.core.messages import Message, message_from_payload
+from readtick.core.parcels import EVENT, EXPIRY, MESSAGE, SYNC, Parcel, Receiver
 from readtick.core.readindex import ReadIndex
 from readtick.core.receipt import (
     awaits_read,

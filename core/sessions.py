@@ -88,7 +88,7 @@ class DeviceClient(Protocol):
 class Session:
     """One login: the user and device a client logged in as, fixed for its life. Made only by
     the engine, which accepts a session only while it is live (``Logins.identify``); it is
-    also what delivery sends to (a ``core.delivery.Receiver``)."""
+    also what delivery sends to (a ``core.parcels.Receiver``)."""
 
     __slots__ = ("_client", "_device_id", "_live", "_user_id")
 
