@@ -7,37 +7,48 @@ clock of an expired receipt).
 on the receipt marker lands where the marker was drawn. What painting a row needs (its layout, its
 text laid out in lines, its bubble outline) is computed once per row and kept until the row's
 width, text, status or counts change: a repaint re-uses it, and only rows that changed are laid
-out again. A row's height never depends on its receipt state.
+out again. A row's height never depends on its receipt state. The bubble's measures and outline
+are ``ui.bubbleshape``'s; its text is laid out and measured by ``ui.bubbletext``.
 """
 
 from __future__ import annotations
 
-import functools
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QColor,
     QFontMetricsF,
     QMouseEvent,
     QPainter,
     QPainterPath,
     QPen,
     QTextLayout,
-    QTextOption,
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatus, SentStatus
 from readtick.core.messages import Message
 from readtick.core.receipt import awaits_read
 from readtick.ui.avatar import user_color
+from readtick.ui.bubbleshape import (
+    FOOTER_GAP,
+    FOOTER_SPACING,
+    ROW_GAP,
+    SIDE_MARGIN,
+    BubbleLayout,
+    bubble_path,
+    paddings,
+    shadow_color,
+    shows_name,
+    union,
+    wrap_width_for,
+)
+from readtick.ui.bubbletext import BubbleText
 from readtick.ui.displaytime import clock_text, display_zone
 from readtick.ui.mediapainter import (
     OVERLAY_INSET,
     PILL_PAD,
     UPLOADING_LABEL,
-    MediaBox,
     MediaPainter,
     is_media,
     is_uploading,
@@ -51,16 +62,6 @@ from readtick.ui.messagemodel import (
 from readtick.ui.theme import BASE_PIXEL_SIZE, SMALL_PIXEL_SIZE, Theme, current_theme, ui_font
 from readtick.ui.thumbnails import shared_thumbnails
 from readtick.ui.ticks import MARK_SIZE, has_mark, paint_awaiting_read, paint_receipt_mark
-
-ROW_GAP = 3.0
-SIDE_MARGIN = 12.0
-BUBBLE_HPAD = 10.0
-BUBBLE_VPAD = 6.0
-BUBBLE_RADIUS = 9.0
-TAIL = 6.0
-MAX_BUBBLE_FRACTION = 0.78
-FOOTER_GAP = 4.0
-FOOTER_SPACING = 6.0
 
 AWAITING_READ_LABEL = "tap to read"
 #: Caption of an incoming message whose receipt expired before it was read (with the clock mark).
@@ -88,25 +89,6 @@ def receipt_caption(message: Message, read_count: int | None, unread_count: int 
     if unread_count is None:
         return ""
     return f"{unread_count} unread"
-
-
-@dataclass(frozen=True)
-class BubbleLayout:
-    """Where each part of one row goes, in the row's coordinates (``rect`` is the row)."""
-
-    rect: QRectF
-    bubble: QRectF
-    name: QRectF | None
-    text: QRectF
-    footer: QRectF
-    time: QRectF
-    caption: QRectF | None
-    mark: QRectF | None
-    marker: QRectF | None  # the clickable part: caption + mark, or the awaiting-read dot
-    outgoing: bool
-    caption_text: str
-    time_text: str
-    media_overlay: bool = False  # the footer is drawn over the media (an image)
 
 
 @dataclass
@@ -140,10 +122,9 @@ class MessageDelegate(QStyledItemDelegate):
         self._text_font = ui_font(BASE_PIXEL_SIZE)
         self._small_font = ui_font(SMALL_PIXEL_SIZE)
         self._name_font = ui_font(SMALL_PIXEL_SIZE, bold=True)
-        self._text_metrics = QFontMetricsF(self._text_font)
         self._small_metrics = QFontMetricsF(self._small_font)
         self._name_metrics = QFontMetricsF(self._name_font)
-        self._text_sizes: OrderedDict[tuple[str, float], tuple[float, float]] = OrderedDict()
+        self._bubble_text = BubbleText(self._text_font)
         self._pictures: OrderedDict[tuple[Message, int | None, int | None, float], _RowPicture] = (
             OrderedDict()
         )
@@ -160,52 +141,17 @@ class MessageDelegate(QStyledItemDelegate):
         width = viewport().width() if viewport is not None else self._view.width()
         return float(max(width, 160))
 
-    def _text_size(self, text: str, wrap_width: float) -> tuple[float, float]:
-        """Width and height of ``text`` wrapped at ``wrap_width``; cached (sizeHint runs often)."""
-        key = (text, wrap_width)
-        size = self._text_sizes.get(key)
-        if size is None:
-            layout = self._text_layout(text, wrap_width)
-            lines = [layout.lineAt(i) for i in range(layout.lineCount())]
-            natural = max((line.naturalTextWidth() for line in lines), default=0.0)
-            size = (min(natural + 1.0, wrap_width), sum(line.height() for line in lines))
-            self._text_sizes[key] = size
-            if len(self._text_sizes) > 4096:
-                self._text_sizes.popitem(last=False)
-        else:
-            self._text_sizes.move_to_end(key)
-        return size
-
-    def _text_layout(self, text: str, wrap_width: float) -> QTextLayout:
-        """The message text laid out in lines of ``wrap_width``: at word boundaries, or anywhere
-        inside a word too long for a line (a URL, a run of CJK without spaces)."""
-        layout = QTextLayout(text or " ", self._text_font)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        layout.setTextOption(option)
-        layout.beginLayout()
-        y = 0.0
-        while True:
-            line = layout.createLine()
-            if not line.isValid():
-                break
-            line.setLineWidth(wrap_width)
-            line.setPosition(QPointF(0, y))
-            y += line.height()
-        layout.endLayout()
-        return layout
-
     def layout(self, row_rect: QRectF, index: QModelIndex | QPersistentModelIndex) -> BubbleLayout:
         message: Message = index.data(MessageRole)
         read_count = index.data(ReadMemberCountRole)
         unread_count = index.data(UnreadMemberCountRole)
         outgoing = message.direction == MessageDirection.SEND
-        wrap_width = _wrap_width(row_rect.width())
+        wrap_width = wrap_width_for(row_rect.width())
         media = self.media.box(message, wrap_width)
         text_w, text_h = (
-            (media.width, media.height) if media else self._text_size(message.summary(), wrap_width)
+            (media.width, media.height) if media else self._bubble_text.size(message.summary(), wrap_width)
         )
-        show_name = _shows_name(message)
+        show_name = shows_name(message)
         name_w = self._name_metrics.horizontalAdvance(message.sender_user_id) if show_name else 0.0
         name_h, footer_h = self._name_height(message), self._footer_height()
 
@@ -235,7 +181,7 @@ class MessageDelegate(QStyledItemDelegate):
                 assert media is not None
                 text_w = media.width
             self.media.request(message, wrap_width, self._view.devicePixelRatioF())
-        hpad, vpad, below = _paddings(media, name_h, footer_h)
+        hpad, vpad, below = paddings(media, name_h, footer_h)
         content_w = min(max(text_w, name_w, footer_w, 36.0), wrap_width)
         if overlay:
             content_w = max(text_w, name_w)
@@ -323,7 +269,7 @@ class MessageDelegate(QStyledItemDelegate):
         return picture
 
     def _name_height(self, message: Message) -> float:
-        return self._name_metrics.height() + 2 if _shows_name(message) else 0.0
+        return self._name_metrics.height() + 2 if shows_name(message) else 0.0
 
     def _footer_height(self) -> float:
         return max(self._small_metrics.height(), MARK_SIZE.height())
@@ -331,16 +277,16 @@ class MessageDelegate(QStyledItemDelegate):
     def _row_height(self, message: Message, width: float) -> int:
         """What ``layout`` makes the row's height, from the text's lines alone (cached per text and
         width): measuring a row needs none of the rest of its layout."""
-        wrap_width = _wrap_width(width)
+        wrap_width = wrap_width_for(width)
         name_h, footer_h = self._name_height(message), self._footer_height()
         media = self.media.box(message, wrap_width)
         if media is None:
-            _, text_h = self._text_size(message.summary(), wrap_width)
+            _, text_h = self._bubble_text.size(message.summary(), wrap_width)
         else:
             text_h = media.height
             # measured before its first paint: the thumbnail is decoded by then, off the paint path
             self.media.request(message, wrap_width, self._view.devicePixelRatioF())
-        _, vpad, below = _paddings(media, name_h, footer_h)
+        _, vpad, below = paddings(media, name_h, footer_h)
         bubble_h = vpad + name_h + text_h + below + vpad
         return int(bubble_h + 2 * ROW_GAP + 0.999)
 
@@ -359,8 +305,8 @@ class MessageDelegate(QStyledItemDelegate):
         picture = self._picture(index, float(option.rect.width()), message)
         geometry = picture.geometry
         if picture.text is None or picture.bubble is None or picture.shadow is None:
-            picture.text = self._text_layout(message.summary(), geometry.text.width() + 0.5)
-            picture.bubble = _bubble_path(geometry.bubble, geometry.outgoing)
+            picture.text = self._bubble_text.layout(message.summary(), geometry.text.width() + 0.5)
+            picture.bubble = bubble_path(geometry.bubble, geometry.outgoing)
             picture.shadow = picture.bubble.translated(0, 1)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
@@ -372,13 +318,13 @@ class MessageDelegate(QStyledItemDelegate):
 
         fill = theme.color("bubble_outgoing" if geometry.outgoing else "bubble_incoming")
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.fillPath(picture.shadow, _shadow_color(theme))
+        painter.fillPath(picture.shadow, shadow_color(theme))
         painter.fillPath(picture.bubble, fill)
         if selected:
             ring = QPen(theme.color("bubble_selected_ring"), 2.0)
             painter.setPen(ring)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawPath(_bubble_path(geometry.bubble.adjusted(-1, -1, 1, 1), geometry.outgoing))
+            painter.drawPath(bubble_path(geometry.bubble.adjusted(-1, -1, 1, 1), geometry.outgoing))
 
         text_color = theme.color("bubble_outgoing_text" if geometry.outgoing else "bubble_incoming_text")
         if geometry.name is not None:
@@ -392,9 +338,9 @@ class MessageDelegate(QStyledItemDelegate):
         footer_theme = theme
         if is_media(message):
             parts = [r for r in (geometry.caption, geometry.time, geometry.mark) if r is not None]
-            backdrop = _union(parts) if geometry.media_overlay else None
+            backdrop = union(parts) if geometry.media_overlay else None
             progress = index.data(UploadProgressRole)
-            wrap_width = _wrap_width(float(option.rect.width()))
+            wrap_width = wrap_width_for(float(option.rect.width()))
             footer_theme = self.media.paint(
                 painter, geometry.text, message, progress, theme, backdrop, wrap_width
             )
@@ -409,7 +355,7 @@ class MessageDelegate(QStyledItemDelegate):
     def preload(self, index: QModelIndex | QPersistentModelIndex, width: float) -> None:
         """Decode the picture of the row at ``width`` now, if it has one (a picture painted once,
         such as the gallery's, must not show its placeholder)."""
-        self.media.preload(index.data(MessageRole), _wrap_width(width), 1.0)
+        self.media.preload(index.data(MessageRole), wrap_width_for(width), 1.0)
 
     def _thumbnail_loaded(self, path: str) -> None:
         viewport = getattr(self._view, "viewport", None)
@@ -461,58 +407,3 @@ class MessageDelegate(QStyledItemDelegate):
             self.receiptClicked.emit(QModelIndex(index))
             return True
         return super().editorEvent(event, model, option, index)
-
-
-def _wrap_width(row_width: float) -> float:
-    """Where a row's text wraps: the widest bubble's inside."""
-    return max(120.0, (row_width - 2 * SIDE_MARGIN) * MAX_BUBBLE_FRACTION) - 2 * BUBBLE_HPAD
-
-
-def _shows_name(message: Message) -> bool:
-    """Group messages of others carry their sender's name above the text."""
-    return message.conversation_type == ConversationType.GROUP and message.direction != MessageDirection.SEND
-
-
-@functools.cache
-def _shadow_color(theme: Theme) -> QColor:
-    """A faint shadow under the bubble, like the messengers people know: black at 11% (light) or
-    24% (dark) over the chat background, mixed once, so the fill is opaque (blending a
-    translucent fill with what is below costs more than the rest of the row's paint)."""
-    alpha = (28 if theme.name == "light" else 60) / 255
-    ground = theme.color("chat_background")
-    return QColor.fromRgbF(
-        ground.redF() * (1 - alpha), ground.greenF() * (1 - alpha), ground.blueF() * (1 - alpha)
-    )
-
-
-def _paddings(media: MediaBox | None, name_h: float, footer_h: float) -> tuple[float, float, float]:
-    """A bubble's side and top padding, and what goes below its content: the footer, unless it is
-    drawn over an image (which sits close to the bubble's edge, under a sender's name if any)."""
-    if media is None or media.pad is None:
-        return BUBBLE_HPAD, BUBBLE_VPAD, FOOTER_GAP + footer_h
-    below = 0.0 if media.overlay else FOOTER_GAP + footer_h
-    return media.pad, BUBBLE_VPAD if name_h else media.pad, below
-
-
-def _union(rects: list[QRectF]) -> QRectF:
-    united = QRectF(rects[0])
-    for rect in rects[1:]:
-        united = united.united(rect)
-    return united
-
-
-def _bubble_path(rect: QRectF, outgoing: bool) -> QPainterPath:
-    """A rounded rectangle with a small tail at the top corner on the speaker's side."""
-    path = QPainterPath()
-    path.addRoundedRect(rect, BUBBLE_RADIUS, BUBBLE_RADIUS)
-    tail = QPainterPath()
-    if outgoing:
-        tail.moveTo(rect.right() - BUBBLE_RADIUS, rect.top())
-        tail.lineTo(rect.right() + TAIL, rect.top())
-        tail.lineTo(rect.right(), rect.top() + TAIL + 4)
-    else:
-        tail.moveTo(rect.left() + BUBBLE_RADIUS, rect.top())
-        tail.lineTo(rect.left() - TAIL, rect.top())
-        tail.lineTo(rect.left(), rect.top() + TAIL + 4)
-    tail.closeSubpath()
-    return path.united(tail)

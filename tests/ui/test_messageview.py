@@ -12,7 +12,7 @@ from PySide6.QtCore import QPoint, QRectF
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import QAbstractItemView
 from readtick.core import ConversationType, MessageDirection, MessageReceiptInfo, ReceiptStatus, TextMessage
-from readtick.ui.messagedelegate import ROW_GAP
+from readtick.ui.bubbleshape import ROW_GAP
 from readtick.ui.messagemodel import MessageIdRole, MessageListModel
 from readtick.ui.messageview import MessageView
 
