@@ -128,12 +128,14 @@ class SqliteDeviceState(MemoryDeviceState):
     def _load_devices(self, conn: sqlite3.Connection) -> None:
         self._dirty_devices = DirtyDevices()
         self._login_order: dict[tuple[str, str], int] = {}
+        self._last_login_order = 0
         rows = conn.execute(
             "SELECT user_id, device_id, login_order, events_taken FROM devices ORDER BY login_order"
         )
         for user, device, order, taken in rows:
             self._devices.setdefault(user, {})[device] = taken
             self._login_order[(user, device)] = order
+            self._last_login_order = max(self._last_login_order, order)
         for user, device, key, seq in conn.execute(
             "SELECT user_id, device_id, conversation_key, seq FROM device_cursors"
         ):
@@ -166,7 +168,10 @@ class SqliteDeviceState(MemoryDeviceState):
         )
 
     def _logged_in_now(self, user_id: str, device_id: str) -> None:
-        self._login_order[(user_id, device_id)] = max(self._login_order.values(), default=0) + 1
+        # a running counter: taking the max over every device at each login made 10,000 logins
+        # quadratic (0.7 s of a 10,000-member world's start-up)
+        self._last_login_order += 1
+        self._login_order[(user_id, device_id)] = self._last_login_order
         self._dirty_devices.devices[(user_id, device_id)] = None
         self._dirty_devices.forgotten.pop((user_id, device_id), None)
         self._wrote()
