@@ -429,7 +429,7 @@ class ClientPanel(QFrame):
         except ReceiptError as error:
             self.show_error("Conversation read failed", error)
             return
-        self.show_status(f"Marked the conversation with {peer} read ({count} read in total).")
+        self.show_status(f"Marked the conversation with {peer} read ({count} newly read).")
         self._feed.refresh_actions()
 
     @alive_slot()
