@@ -5,26 +5,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractItemView, QListWidget
-from readtick.core import ConversationType, MessageSendConfig, TextMessage
+from readtick.core import ConversationType
 from readtick.ui.avatar import avatar_icon
 from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
 
 GROUP = ConversationType.GROUP
 
 
-def test_the_unread_list_of_a_large_group_scrolls_to_its_end(make_receipt_window) -> None:
-    h = make_receipt_window()
+def test_the_unread_list_of_a_large_group_scrolls_to_its_end(message_to_crowd) -> None:
+    h, _ = message_to_crowd(1998)
     crowd = [f"member{i:04}" for i in range(1998)]
-    h.engine.create_group("crowd", ["alice", "bob", *crowd])
-    h.panel("alice").set_peers(["bob"])
-    h.open("alice", "crowd", GROUP)
-    h.run(
-        h.clients["alice"].send_message(
-            TextMessage("to everyone"), "crowd", GROUP, MessageSendConfig(has_receipt=True)
-        )
-    )
     model = h.panel("alice").model()
-    h.qtbot.waitUntil(lambda: model.rowCount() == 1)
     h.panel("alice")._open_member_list(model.index(0, 0))
     dialog = h.panel("alice").findChild(MemberListDialog, "memberListDialog")
     unread = dialog.column(False)
@@ -50,20 +41,9 @@ def test_avatar_icons_are_shared_by_names_that_look_the_same() -> None:
     assert avatar_icon("mia").cacheKey() != avatar_icon("noah").cacheKey()
 
 
-def test_a_new_read_keeps_the_scrolled_unread_list_where_it_is(make_receipt_window) -> None:
-    h = make_receipt_window()
-    crowd = [f"member{i:04}" for i in range(1998)]
-    h.engine.create_group("crowd", ["alice", "bob", *crowd])
-    h.panel("alice").set_peers(["bob"])
-    h.open("alice", "crowd", GROUP)
-    sent = h.run(
-        h.clients["alice"].send_message(
-            TextMessage("to everyone"), "crowd", GROUP, MessageSendConfig(has_receipt=True)
-        )
-    ).message
-    h.drain()
+def test_a_new_read_keeps_the_scrolled_unread_list_where_it_is(message_to_crowd) -> None:
+    h, sent = message_to_crowd(1998)
     model = h.panel("alice").model()
-    h.qtbot.waitUntil(lambda: model.rowCount() == 1)
     dialog = h.panel("alice")._open_member_list(model.index(0, 0))
     unread = dialog.column(False)
     bar = unread.list.verticalScrollBar()

@@ -5,7 +5,7 @@ shows is the final count."""
 from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QImage
-from readtick.core import ConversationType, MessageReceiptInfo, MessageSendConfig, ReceiptStatus, TextMessage
+from readtick.core import ConversationType, MessageReceiptInfo, ReceiptStatus
 from readtick.ui.messagedelegate import receipt_caption
 from readtick.ui.messagemodel import ReadMemberCountRole, UnreadMemberCountRole
 
@@ -13,16 +13,8 @@ GROUP = ConversationType.GROUP
 READERS = 1000
 
 
-def test_a_thousand_reads_in_a_burst_repaint_the_senders_row_once(make_receipt_window, qapp) -> None:
-    h = make_receipt_window()
-    h.engine.create_group("crowd", ["alice", "bob", *(f"member{i:04}" for i in range(READERS))])
-    h.panel("alice").set_peers(["bob"])
-    h.open("alice", "crowd", GROUP)
-    sent = h.run(
-        h.clients["alice"].send_message(
-            TextMessage("to everyone"), "crowd", GROUP, MessageSendConfig(has_receipt=True)
-        )
-    ).message
+def test_a_thousand_reads_in_a_burst_repaint_the_senders_row_once(message_to_crowd, qapp) -> None:
+    h, sent = message_to_crowd(READERS)
     panel = h.panel("alice")
     model, view = panel.model(), panel.view()
     h.qtbot.waitUntil(
