@@ -60,14 +60,13 @@ class MemberColumn(QWidget):
         self.loading = False
         self.pages = 0
         self.request = 0
+        #: The members listed, row by row (the list's texts without asking Qt for each).
+        self._names: list[str] = []
         self._placeholder: QListWidgetItem | None = None
 
-    def near_end(self) -> bool:
-        bar = self.list.verticalScrollBar()
-        return bar.value() >= bar.maximum() - bar.pageStep()
-
     def _on_scrolled(self, value: int) -> None:
-        if self.near_end():
+        bar = self.list.verticalScrollBar()
+        if value >= bar.maximum() - bar.pageStep():
             self.endNear.emit()
 
     def add_page(self, users: Sequence[str], next_flag: int, expected_total: int | None) -> None:
@@ -75,6 +74,7 @@ class MemberColumn(QWidget):
         self._drop_placeholder()
         for user in users:
             QListWidgetItem(avatar_icon(user), user, self.list)
+        self._names += users
         self.pages += 1
         self._paged(next_flag, expected_total)
 
@@ -86,19 +86,21 @@ class MemberColumn(QWidget):
         stay are kept; the member at the top of the list stays at the top (if it went, the
         next one that stayed takes its place)."""
         self._drop_placeholder()
-        anchor = self._anchor(set(users))
         wanted = set(users)
-        row = 0
+        anchor = self._anchor(wanted)
+        old, kept, row = self._names, 0, 0  # old[kept] is the list's row ``row`` (or past its end)
         for user in users:
-            while row < self.list.count() and self.list.item(row).text() not in wanted:
+            while kept < len(old) and old[kept] not in wanted:
                 self.list.takeItem(row)
-            if row < self.list.count() and self.list.item(row).text() == user:
-                row += 1
-                continue
-            self.list.insertItem(row, QListWidgetItem(avatar_icon(user), user))
+                kept += 1
+            if kept < len(old) and old[kept] == user:
+                kept += 1
+            else:  # the walk keeps member order: a new member goes before the old one
+                self.list.insertItem(row, QListWidgetItem(avatar_icon(user), user))
             row += 1
-        while self.list.count() > row:
+        for _ in range(len(old) - kept):
             self.list.takeItem(self.list.count() - 1)
+        self._names = list(users)
         if anchor is not None:
             self._restore(anchor)
         self.pages = pages
@@ -110,21 +112,18 @@ class MemberColumn(QWidget):
         first = self.list.indexAt(QPoint(1, 1))
         if not first.isValid():
             return None
-        for row in range(first.row(), self.list.count()):
-            item = self.list.item(row)
-            if item.text() in staying:
-                return item.text(), self.list.visualItemRect(item).top()
+        for row in range(first.row(), len(self._names)):
+            if self._names[row] in staying:
+                return self._names[row], self.list.visualItemRect(self.list.item(row)).top()
         return None
 
     def _restore(self, anchor: tuple[str, int]) -> None:
         name, offset = anchor
-        found = self.list.findItems(name, Qt.MatchFlag.MatchExactly)
-        if not found:
-            return
-        self.list.scrollToItem(found[0], QAbstractItemView.ScrollHint.PositionAtTop)
+        item = self.list.item(self._names.index(name))
+        self.list.scrollToItem(item, QAbstractItemView.ScrollHint.PositionAtTop)
         if self.list.verticalScrollMode() == QAbstractItemView.ScrollMode.ScrollPerPixel:
             bar = self.list.verticalScrollBar()
-            bar.setValue(bar.value() + self.list.visualItemRect(found[0]).top() - offset)
+            bar.setValue(bar.value() + self.list.visualItemRect(item).top() - offset)
 
     def _paged(self, next_flag: int, expected_total: int | None) -> None:
         self.next_flag = next_flag
