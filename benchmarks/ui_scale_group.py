@@ -21,7 +21,7 @@ from readtick.core.messages import Message
 from readtick.core.store import EngineStore
 from readtick.ui.mainwindow import MainWindow
 from readtick.ui.memberlistdialog import MemberListDialog
-from readtick.ui.messagemodel import UnreadMemberCountRole
+from readtick.ui.messageroles import UnreadMemberCountRole
 from ui_scale_window import GROUP, T0, PaintCounter, close, settle
 
 

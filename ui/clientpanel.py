@@ -35,7 +35,8 @@ from readtick.ui.eventlog import EventLog
 from readtick.ui.eventlogbox import EventLogBox
 from readtick.ui.historypager import INITIAL_WINDOW, HistoryPager
 from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
-from readtick.ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
+from readtick.ui.messagemodel import MessageListModel
+from readtick.ui.messageroles import ReadMemberCountRole, UnreadMemberCountRole
 from readtick.ui.messageview import MessageView
 from readtick.ui.panelcalls import PanelCalls
 from readtick.ui.panelgrid import MIN_PANEL_SIZE

@@ -8,10 +8,10 @@ with ``prepend_history`` / ``append_history`` while the other end is trimmed.
 The model mirrors the client's local cache: the panel feeds it every cache write its bridge
 reports (``upsert_message``, ``apply_infos``) and pages of history, and the model translates them
 into ``beginInsertRows``/``dataChanged``. It re-implements none of the client's receipt rules. A
-receipt change emits ``dataChanged`` for exactly one row and only the ``RECEIPT_ROLES``, which
-``MessageView`` repaints without re-laying out the list. The row's data changes at once, but that
-``dataChanged`` is gathered per frame (``FrameBatch``): a thousand members reading one message in a
-burst repaint its row once, with the last counts.
+receipt change emits ``dataChanged`` for exactly one row and only the ``RECEIPT_ROLES`` (roles are
+in ``messageroles``), which ``MessageView`` repaints without re-laying out the list. The row's data
+changes at once, but that ``dataChanged`` is gathered per frame (``FrameBatch``): a thousand
+members reading one message in a burst repaint its row once, with the last counts.
 """
 
 from __future__ import annotations
@@ -26,37 +26,19 @@ from readtick.core.messages import Message
 from readtick.core.receipt import copy_status_after
 from readtick.core.results import MessageReceiptInfo
 from readtick.ui.framebatch import FrameBatch
-
-MessageRole = Qt.ItemDataRole.UserRole + 1
-ReceiptStatusRole = Qt.ItemDataRole.UserRole + 2
-ReadMemberCountRole = Qt.ItemDataRole.UserRole + 3
-UnreadMemberCountRole = Qt.ItemDataRole.UserRole + 4
-IsOutgoingRole = Qt.ItemDataRole.UserRole + 5
-SenderRole = Qt.ItemDataRole.UserRole + 6
-TimestampRole = Qt.ItemDataRole.UserRole + 7
-MessageIdRole = Qt.ItemDataRole.UserRole + 8
-UploadProgressRole = Qt.ItemDataRole.UserRole + 9
-
-#: The roles a receipt change touches. None of them changes a row's height.
-RECEIPT_ROLES: tuple[int, ...] = (
-    int(MessageRole),
-    int(ReceiptStatusRole),
-    int(ReadMemberCountRole),
-    int(UnreadMemberCountRole),
+from readtick.ui.messageroles import (
+    RECEIPT_ROLES,
+    ROLE_NAMES,
+    IsOutgoingRole,
+    MessageIdRole,
+    MessageRole,
+    ReadMemberCountRole,
+    ReceiptStatusRole,
+    SenderRole,
+    TimestampRole,
+    UnreadMemberCountRole,
+    UploadProgressRole,
 )
-
-_ROLE_NAMES = {
-    int(Qt.ItemDataRole.DisplayRole): b"display",
-    int(MessageRole): b"message",
-    int(ReceiptStatusRole): b"receiptStatus",
-    int(ReadMemberCountRole): b"readMemberCount",
-    int(UnreadMemberCountRole): b"unreadMemberCount",
-    int(IsOutgoingRole): b"isOutgoing",
-    int(SenderRole): b"sender",
-    int(TimestampRole): b"timestamp",
-    int(MessageIdRole): b"messageId",
-    int(UploadProgressRole): b"uploadProgress",
-}
 
 
 def _stale(current: ReceiptStatus, reported: ReceiptStatus) -> bool:
@@ -102,7 +84,7 @@ class MessageListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def roleNames(self) -> dict[int, QByteArray]:
-        return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
+        return {role: QByteArray(name) for role, name in ROLE_NAMES.items()}
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
