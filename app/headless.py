@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from readtick.app.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK, SCREENSHOT_SCENARIO
 from readtick.app.qtapp import run_on_qt_loop, save_window, start_qt
 from readtick.app.scenario import Scenario, Step
-from readtick.app.scenarioplayer import PlayResult, ScenarioPlayer, ScenarioWorld
+from readtick.app.scenarioplayer import PlayResult, ScenarioPlayer
 from readtick.app.scenariowindow import follow_step, load_named_scenario, scenario_window
+from readtick.app.scenarioworld import ScenarioWorld
 
 if TYPE_CHECKING:
     from readtick.ui.mainwindow import MainWindow

@@ -18,8 +18,9 @@ from PySide6.QtWidgets import QApplication
 from readtick.app.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from readtick.app.qtapp import report_slot_errors, run_on_qt_loop, start_qt, window_closed
 from readtick.app.scenario import Scenario, Step
-from readtick.app.scenarioplayer import Failure, PlayerState, ScenarioPlayer, ScenarioWorld
+from readtick.app.scenarioplayer import Failure, PlayerState, ScenarioPlayer
 from readtick.app.scenariowindow import follow_step, load_named_scenario, scenario_window
+from readtick.app.scenarioworld import ScenarioWorld
 from readtick.ui.mainwindow import MainWindow
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from readtick.app.scenario import (
     load_scenario,
     resolve_scenario_path,
 )
-from readtick.app.scenarioplayer import ScenarioWorld
+from readtick.app.scenarioworld import ScenarioWorld
 from readtick.app.world import CLIENT_NAMES
 from readtick.core import ConversationType
 from readtick.ui.displaytime import set_display_zone

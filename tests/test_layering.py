@@ -95,7 +95,9 @@ APP_QT_FREE = (
     "scenariomodel",
     "scenarioplayer",
     "scenariosteps",
+    "scenarioworld",
     "session",
+    "steprunner",
     "world",
 )
 

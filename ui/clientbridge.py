@@ -271,15 +271,27 @@ class ClientBridge(QObject):
         return refused
 
     async def read_conversation(self, conversation_id: str, conversation_type: ConversationType) -> int:
-        """Mark the whole conversation read; returns how many received messages of it are now
-        DONE in the cache (read by this call or before)."""
-        await self._client.send_conversation_message_receipt_read(conversation_id, conversation_type)
+        """Mark the whole conversation read; returns how many received messages of it this call
+        marked read. They are counted from the cache writes the call causes (each one that
+        became DONE), so the cost follows what was marked, never the conversation's length."""
+        marked: set[int] = set()
+
+        def count(message: Message) -> None:
+            if (
+                message.conversation_id == conversation_id
+                and message.conversation_type == conversation_type
+                and message.direction == MessageDirection.RECEIVE
+                and message.receipt_status == ReceiptStatus.DONE
+            ):
+                marked.add(message.message_id)
+
+        self.messageCached.connect(count)
+        try:
+            await self._client.send_conversation_message_receipt_read(conversation_id, conversation_type)
+        finally:
+            self.messageCached.disconnect(count)
         self.conversationRead.emit(conversation_id)
-        return sum(
-            1
-            for m in self._client.cached_messages(conversation_id, conversation_type)
-            if m.direction == MessageDirection.RECEIVE and m.receipt_status == ReceiptStatus.DONE
-        )
+        return len(marked)
 
     async def member_page(
         self, message: Message, group_id: str, *, read: bool, next_flag: int, count: int

@@ -5,14 +5,13 @@ client's ``EventLog``.
 
 The panel wires the parts to its ``ClientBridge``: the client's cache writes keep the feed a mirror
 of the client's cache (whoever acted on the client), and the handler's callbacks feed the event log
-and the picker's "(n new)" counters. What a part asks for (send, read, older history) the panel
-does by awaiting the bridge's calls, and shows any ``ReceiptError`` in the status line; the
-effect reaches the feed through the cache too.
+and the picker's "(n new)" counters. What a part asks for is done by ``PanelCalls`` (send, read,
+refreshes) and ``HistoryPager`` (older history), which await the bridge's calls; the panel shows
+their outcome, and any ``ReceiptError``, in the status line; the effect reaches the feed through
+the cache too.
 """
 
 from __future__ import annotations
-
-import os
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QResizeEvent
@@ -25,11 +24,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from readtick.core.enums import ConnectionState, ConversationType, MessageDirection
+from readtick.core.enums import ConnectionState, ConversationType
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import Message
-from readtick.core.receipt import awaits_read
-from readtick.ui.alive import alive_slot, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.composer import Composer
 from readtick.ui.conversationfeed import ConversationFeed
@@ -38,13 +35,13 @@ from readtick.ui.eventlog import EventLog
 from readtick.ui.eventlogbox import EventLogBox
 from readtick.ui.historypager import INITIAL_WINDOW, HistoryPager
 from readtick.ui.memberlistdialog import DEFAULT_PAGE_SIZE, MemberListDialog
-from readtick.ui.messagemodel import MessageListModel, ReadMemberCountRole, UnreadMemberCountRole
+from readtick.ui.messagemodel import MessageListModel
+from readtick.ui.messageroles import ReadMemberCountRole, UnreadMemberCountRole
 from readtick.ui.messageview import MessageView
+from readtick.ui.panelcalls import PanelCalls
 from readtick.ui.panelgrid import MIN_PANEL_SIZE
 from readtick.ui.panelheader import PanelHeader
 
-#: Newest messages whose receipt statuses a refresh asks the engine for (the SDK's page limit).
-REFRESH_COUNT = 100
 #: Below this height the event log starts folded, so the messages keep the room.
 LOG_OPEN_HEIGHT = 640
 
@@ -90,6 +87,7 @@ class ClientPanel(QFrame):
         self._picker = ConversationPicker(self._group_size)
         self._feed = ConversationFeed()
         self._history = HistoryPager(bridge, self._feed, self)
+        self._calls = PanelCalls(bridge, self._feed, self)
         self._composer = Composer()
         self._status = QLabel("")
         self._status.setObjectName("statusLine")
@@ -145,10 +143,13 @@ class ClientPanel(QFrame):
         self._picker.conversationChanged.connect(self._on_conversation_changed)
         self._picker.newCountChanged.connect(self.newCountChanged)
         self._feed.view().selectionModel().currentChanged.connect(self._on_current_changed)
-        self._feed.readRequested.connect(self._read)
-        self._feed.conversationReadRequested.connect(self._read_conversation)
+        self._feed.readRequested.connect(self._calls.read)
+        self._feed.conversationReadRequested.connect(self._calls.read_conversation)
         self._feed.memberListRequested.connect(self._open_member_list)
         self._history.failed.connect(self.show_error)
+        self._calls.failed.connect(self.show_error)
+        self._calls.statusShown.connect(self.show_status)
+        self._calls.sent.connect(self._on_sent)
         self._feed.statusMessage.connect(self.show_status)
         self._composer.sendRequested.connect(self._send)
         self._composer.attachRequested.connect(self._send_file)
@@ -263,7 +264,7 @@ class ClientPanel(QFrame):
         it arrives as an event."""
         current = self._picker.current()
         if current is not None and self._bridge.online and self._feed.awaits_own_read():
-            self._refresh_newest(*current)
+            self._calls.refresh_newest(*current)
 
     # --- what the parts report --------------------------------------------------------------------
 
@@ -279,7 +280,7 @@ class ClientPanel(QFrame):
         window = self._history.open(conversation_id, conversation_type)
         self._composer.set_conversation(conversation_id)
         if conversation_type == ConversationType.GROUP and self._bridge.online:
-            self._refresh_group_counts(window, conversation_id)
+            self._calls.refresh_group_counts(window, conversation_id)
         self.refresh_receipts_shown()
 
     def _on_online_toggled(self, online: bool) -> None:
@@ -296,7 +297,7 @@ class ClientPanel(QFrame):
         if online:
             current = self._picker.current()
             if current and current[1] == ConversationType.GROUP:
-                self._refresh_group_counts(self.model().messages()[-INITIAL_WINDOW:], current[0])
+                self._calls.refresh_group_counts(self.model().messages()[-INITIAL_WINDOW:], current[0])
 
     def _on_latency_changed(self, seconds: float) -> None:
         try:
@@ -342,42 +343,21 @@ class ClientPanel(QFrame):
 
     # --- calls to the client ----------------------------------------------------------------------
 
-    @alive_slot(str, bool)
-    async def _send(self, text: str, with_receipt: bool) -> None:
+    def _send(self, text: str, with_receipt: bool) -> None:
         current = self._picker.current()
-        if current is None:
-            return
-        conversation_id, conversation_type = current
-        sending = self._bridge.send_text(conversation_id, conversation_type, text, with_receipt=with_receipt)
-        try:
-            message = await survive(self, sending)
-        except ReceiptError as error:
-            if error.failed_message is not None:
-                self._composer.clear()  # the client keeps it, as a failed message
-                self._history.show_newest()
-            self.show_error("Not sent", error)
-            return
+        if current is not None:
+            self._calls.send(*current, text, with_receipt)
+
+    def _send_file(self, path: str, with_receipt: bool) -> None:
+        current = self._picker.current()
+        if current is not None:
+            self._calls.send_file(*current, path, with_receipt)
+
+    def _on_sent(self) -> None:
+        """The client holds the message just sent: show it (the newest messages) and clear the
+        composer."""
         self._history.show_newest()
         self._composer.clear()
-        receipt = "with a read receipt" if with_receipt else "without a receipt"
-        self.show_status(f"Sent #{message.message_id} to {conversation_id} {receipt}.")
-
-    @alive_slot(str, bool)
-    async def _send_file(self, path: str, with_receipt: bool) -> None:
-        current = self._picker.current()
-        if current is None:
-            return
-        conversation_id, conversation_type = current
-        name = os.path.basename(path)
-        self.show_status(f"Uploading {name}…")
-        sending = self._bridge.send_file(conversation_id, conversation_type, path, with_receipt=with_receipt)
-        try:
-            message = await survive(self, sending)
-        except ReceiptError as error:
-            self.show_error(f"{name} not sent", error)
-            return
-        receipt = "with a read receipt" if with_receipt else "without a receipt"
-        self.show_status(f"Sent {name} (#{message.message_id}) to {conversation_id} {receipt}.")
 
     # --- files dropped on the panel ---------------------------------------------------------------
 
@@ -397,69 +377,6 @@ class ClientPanel(QFrame):
             self.show_status(f"Sending the first {MAX_DROPPED_FILES} of {len(files)} files.", "error")
         for path in files[:MAX_DROPPED_FILES]:
             self._composer.attach(path)
-
-    @alive_slot(list)
-    async def _read(self, messages: list[Message]) -> None:
-        conversation_id = messages[0].conversation_id
-        conversation_type = ConversationType(messages[0].conversation_type)
-        try:
-            refused = await survive(
-                self, self._bridge.read_messages(messages, conversation_id, conversation_type)
-            )
-        except ReceiptError as error:
-            self.show_error("Read failed", error)
-            return
-        read = len(messages) - len(refused)
-        if refused:
-            self.show_status(
-                f"Read {read}; the engine refused {len(refused)} (ids {', '.join(map(str, refused))}): "
-                "expired, already read or not yours to read.",
-                "error",
-            )
-        else:
-            self.show_status(
-                f"Sent read receipt{'s' if read != 1 else ''} for {read} message{'s' if read != 1 else ''}."
-            )
-        self._feed.refresh_actions()
-
-    @alive_slot(str)
-    async def _read_conversation(self, peer: str) -> None:
-        try:
-            count = await survive(self, self._bridge.read_conversation(peer, ConversationType.PEER))
-        except ReceiptError as error:
-            self.show_error("Conversation read failed", error)
-            return
-        self.show_status(f"Marked the conversation with {peer} read ({count} read in total).")
-        self._feed.refresh_actions()
-
-    @alive_slot()
-    async def _refresh_newest(self, conversation_id: str, conversation_type: ConversationType) -> None:
-        if not self.model().is_showing(conversation_id, conversation_type):
-            return
-        # Counted now, not when asked: messages delivered meanwhile (on connecting) are newer.
-        count = min(max(self.model().rowCount(), 1), REFRESH_COUNT)
-        try:
-            await survive(self, self._bridge.history_before(conversation_id, conversation_type, None, count))
-        except ReceiptError as error:
-            self.show_error("Could not refresh receipt states", error)
-
-    @alive_slot()
-    async def _refresh_group_counts(self, messages: list[Message], group_id: str) -> None:
-        """Own group messages whose counts this client never learnt: ask the engine once."""
-        known = {info.message_id for info in self._bridge.cached_infos(messages)}
-        unknown = [
-            m
-            for m in messages
-            if m.direction == MessageDirection.SEND
-            and m.message_id
-            and m.message_id not in known
-            and awaits_read(m.receipt_status)
-        ]
-        if unknown:
-            try:
-                await survive(self, self._bridge.refresh_receipts(unknown, group_id, ConversationType.GROUP))
-            except ReceiptError as error:
-                self.show_error("Could not fetch receipt counts", error)
 
 
 def _dropped_files(event: QDragEnterEvent | QDropEvent) -> list[str]:

@@ -1,6 +1,6 @@
 """The main window: one ``ClientPanel`` per client (2 to 8) in a grid that fits the screen
-(``PanelArea``), with a toolbar to add and remove clients, switch theme and (on a virtual clock)
-advance time.
+(``PanelArea``), with a toolbar (``WindowToolBar``) to add and remove clients, switch theme and
+(on a virtual clock) advance time.
 
 The window never opens larger than the screen's available geometry (``available_geometry``, by
 default the screen's, can be given for tests); one row of panels opens at their preferred width,
@@ -18,37 +18,20 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QLabel,
-    QMainWindow,
-    QMenu,
-    QSizePolicy,
-    QToolBar,
-    QToolButton,
-    QWidget,
-)
-from readtick.core import Client, ReceiptEngine, ReceiptError, VirtualClock
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QShowEvent
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
+from readtick.core import Client, ReceiptEngine, ReceiptError
 from readtick.core.receipt import MAX_CLIENTS, MIN_CLIENTS
-from readtick.ui.addclientmenu import AddClientMenu
 from readtick.ui.alive import Gone, alive_slot, is_alive, survive
 from readtick.ui.clientbridge import ClientBridge
 from readtick.ui.clientpanel import ClientPanel
 from readtick.ui.displaytime import clock_text
 from readtick.ui.panelgrid import PanelArea
-from readtick.ui.theme import apply_theme, current_theme
-from readtick.ui.timecontrol import TimeControl
+from readtick.ui.theme import apply_theme
 from readtick.ui.timelinelink import TimelineLink
 from readtick.ui.windowfit import fit_window, keep_frame_on_screen
-
-#: The toolbar's hint, longest first: it shows the longest that fits in the space left.
-TOOLBAR_HINTS = (
-    "Select messages and mark them read · click ticks of a group message for who read it",
-    "Click the ticks of a group message for who read it",
-    "Click group ticks: who read it",
-)
+from readtick.ui.windowtoolbar import WindowToolBar
 
 JoinPolicy = Callable[[ReceiptEngine, str, Sequence[str]], None]
 """``join_policy(engine, user_id, panel_user_ids)`` puts a client added from the toolbar, just logged
@@ -130,98 +113,27 @@ class MainWindow(QMainWindow):
     # --- toolbar ----------------------------------------------------------------------------------
 
     def _build_toolbar(self) -> None:
-        toolbar = QToolBar("readtick")
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setMovable(False)
-        toolbar.setFloatable(False)
-        toolbar.setIconSize(QSize(16, 16))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar = WindowToolBar(self._engine, self.timeline.action, self)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-        title = QLabel("readtick")
-        title.setObjectName("appTitle")
-        toolbar.addWidget(title)
-
-        self.add_client_action = QAction("＋ Add client", self)
-        self.add_client_action.setObjectName("addClientAction")
+        self.toolbar = toolbar
+        # The controls, under the names tests and the app use.
+        self.add_client_action = toolbar.add_client_action
+        self.add_client_menu = toolbar.add_client_menu
+        self.remove_client_action = toolbar.remove_client_action
+        self.theme_action = toolbar.theme_action
+        self.advance_action = toolbar.advance_action
+        self.time_control = toolbar.time_control
+        self.record_action = toolbar.record_action
         self.add_client_action.triggered.connect(self.add_new_client)
-        self.add_client_menu = AddClientMenu(self._engine, self)
         self.add_client_menu.newUserRequested.connect(self.add_new_client)
         self.add_client_menu.deviceRequested.connect(self.add_device)
-        self.add_client_action.setMenu(self.add_client_menu)
-        toolbar.addAction(self.add_client_action)
-        button = toolbar.widgetForAction(self.add_client_action)
-        if isinstance(button, QToolButton):  # a click adds a user; the arrow offers devices too
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-
-        self._remove_menu = QMenu(self)
-        self._remove_menu.setObjectName("removeClientMenu")
-        self.remove_client_action = QAction("－ Remove client", self)
-        self.remove_client_action.setObjectName("removeClientAction")
-        self.remove_client_action.setMenu(self._remove_menu)
-        toolbar.addAction(self.remove_client_action)
-        button = toolbar.widgetForAction(self.remove_client_action)
-        if isinstance(button, QToolButton):
-            button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-
-        toolbar.addSeparator()
-        self.theme_action = QAction("Dark theme", self)
-        self.theme_action.setObjectName("themeAction")
-        self.theme_action.setCheckable(True)
-        self.theme_action.setChecked(current_theme().name == "dark")
+        toolbar.removeRequested.connect(self.remove_client)
         self.theme_action.toggled.connect(lambda dark: self.set_theme("dark" if dark else "light"))
-        toolbar.addAction(self.theme_action)
-
-        self.advance_action = QAction("Advance clock 1 day", self)
-        self.advance_action.setObjectName("advanceClockAction")
-        self.advance_action.setToolTip(
-            "Move the virtual clock forward one day (receipts expire after their lifetime)"
-        )
         self.advance_action.triggered.connect(self.advance_clock)
-        self.advance_action.setVisible(hasattr(self._engine.clock, "advance"))
-        toolbar.addAction(self.advance_action)
-        self.time_control: TimeControl | None = None
-        if isinstance(self._engine.clock, VirtualClock):
-            # Advance by a chosen amount; it replaces the one-day action (kept for automation).
-            self.advance_action.setVisible(False)
-            self.time_control = TimeControl(self._engine.clock)
-            toolbar.addWidget(self.time_control)
-
-        toolbar.addSeparator()
-        toolbar.addAction(self.timeline.action)
-        # Shown by whoever records (the app): the window only offers the switch.
-        self.record_action = QAction("● Record", self)
-        self.record_action.setObjectName("recordAction")
-        self.record_action.setCheckable(True)
-        self.record_action.setToolTip("Record every action from now on as a scenario file to replay")
-        self.record_action.toggled.connect(
-            lambda on: self.record_action.setText("■ Stop and save" if on else "● Record")
-        )
-        self.record_action.setVisible(False)
-        toolbar.addAction(self.record_action)
-
-        hint = _FittingLabel(TOOLBAR_HINTS)
-        hint.setObjectName("toolbarHint")
-        toolbar.addWidget(hint)
 
     def _update_toolbar(self) -> None:
+        self.toolbar.show_clients([(cid, _shown_name(cid)) for cid in self._panels], self._panel_users())
         count = len(self._panels)
-        self.add_client_action.setEnabled(count < MAX_CLIENTS)
-        self.add_client_action.setToolTip(
-            "Log in one more client and give it a panel"
-            if count < MAX_CLIENTS
-            else f"At most {MAX_CLIENTS} clients fit side by side"
-        )
-        self.remove_client_action.setEnabled(count > MIN_CLIENTS)
-        self.remove_client_action.setToolTip(
-            "Log a client out and close its panel"
-            if count > MIN_CLIENTS
-            else f"At least {MIN_CLIENTS} clients stay, or there is nobody to talk to"
-        )
-        self._remove_menu.clear()
-        for client_id in self._panels:
-            action = self._remove_menu.addAction(_shown_name(client_id))
-            action.triggered.connect(lambda _=False, cid=client_id: self.remove_client(cid))
-        self.add_client_menu.refresh(self._panel_users(), count < MAX_CLIENTS)
         users = len(self._engine.user_ids())
         groups = len({g for uid in self._panel_users() for g in self._engine.group_ids_of(uid)})
         self.statusBar().showMessage(
@@ -417,9 +329,7 @@ class MainWindow(QMainWindow):
 
     def set_theme(self, name: str) -> None:
         apply_theme(QApplication.instance(), name)
-        self.theme_action.blockSignals(True)
-        self.theme_action.setChecked(name == "dark")
-        self.theme_action.blockSignals(False)
+        self.toolbar.show_theme(name)
         for panel in self._panels.values():
             panel.refresh_theme()
 
@@ -462,28 +372,3 @@ class _WeakClockListener:
         window = self._window()
         if window is not None and is_alive(window):
             window._update_clock()
-
-
-class _FittingLabel(QLabel):
-    """A right-aligned label that takes the space its neighbours leave and shows the longest of
-    its texts that fits (none if none fits), with the longest as tooltip: a toolbar hint must not
-    push the toolbar's controls into the overflow menu."""
-
-    def __init__(self, texts: Sequence[str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._texts = tuple(texts)
-        self.setToolTip(self._texts[0])
-        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(0, super().minimumSizeHint().height())
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
-        return QSize(0, super().sizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        room = self.contentsRect().width()
-        metrics = self.fontMetrics()
-        self.setText(next((t for t in self._texts if metrics.horizontalAdvance(t) <= room), ""))

@@ -2,98 +2,29 @@
 paged through the SDK's member-list calls, 100 members a page (the SDK's most): the next page is
 loaded when the user scrolls within a page of the list's end, or with "Load more". Rows share
 their avatar images (``avatar_icon``), so a 10,000-member list costs no image per row. While open,
-a new receipt info for the message (someone read it) reloads the first page of each.
+a new receipt info for the message (someone read it) fetches the loaded range of each list again
+and updates it in place (``MemberColumn.update_members``): the pages already loaded stay and the
+list does not move under the user. A burst of reads refreshes the lists at most once per frame.
 
 The dialog is non-modal (``show()``): ``exec()`` would block inside a coroutine on the qasync loop.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from readtick.core.errors import ReceiptError
 from readtick.core.messages import Message
 from readtick.core.receipt import MEMBER_PAGE_MAX
 from readtick.core.results import MessageReceiptInfo
 from readtick.ui.alive import alive_slot, survive
-from readtick.ui.avatar import avatar_icon
 from readtick.ui.clientbridge import ClientBridge
+from readtick.ui.framebatch import FrameBatch
+from readtick.ui.membercolumn import MemberColumn
 from readtick.ui.messagedelegate import format_time
 
 DEFAULT_PAGE_SIZE = MEMBER_PAGE_MAX
-
-
-class _MemberColumn(QWidget):
-    """One paged list: a title with the count loaded so far, the list and its "Load more".
-
-    Signals:
-        endNear(): the user scrolled within a page of the list's end.
-    """
-
-    endNear = Signal()
-
-    def __init__(self, title: str, kind: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.title = title
-        self.label = QLabel(title)
-        self.label.setObjectName("sectionLabel")
-        self.list = QListWidget()
-        self.list.setObjectName(f"{kind}MemberList")
-        self.list.setUniformItemSizes(True)
-        self.list.verticalScrollBar().valueChanged.connect(self._on_scrolled)
-        self.more = QPushButton("Load more")
-        self.more.setObjectName(f"loadMore{kind.capitalize()}Button")
-        self.more.setEnabled(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.label)
-        layout.addWidget(self.list, 1)
-        layout.addWidget(self.more)
-        self.next_flag = 0
-        self.finished = False
-        self.loading = False
-        self.pages = 0
-        #: Bumped by every request; a page whose request was superseded (a reload) is dropped.
-        self.request = 0
-
-    def _on_scrolled(self, value: int) -> None:
-        bar = self.list.verticalScrollBar()
-        if value >= bar.maximum() - bar.pageStep():
-            self.endNear.emit()
-
-    def add_page(
-        self, users: list[str], next_flag: int, expected_total: int | None, *, first: bool = False
-    ) -> None:
-        """Append a page, or with ``first`` replace the list by it (the old rows stay on screen
-        until the new page is there, so a reload does not flicker)."""
-        if first:
-            self.list.clear()
-            self.pages = 0
-        for user in users:
-            QListWidgetItem(avatar_icon(user), user, self.list)
-        self.pages += 1
-        self.next_flag = next_flag
-        self.finished = next_flag == 0
-        shown = self.list.count()
-        total = f" of {expected_total}" if expected_total is not None else ""
-        self.label.setText(f"{self.title.upper()} · {shown}{total}")
-        self.more.setEnabled(not self.finished)
-        self.more.setText("All loaded" if self.finished else "Load more")
-        if self.finished and shown == 0:
-            placeholder = QListWidgetItem("nobody", self.list)
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
 
 
 class MemberListDialog(QDialog):
@@ -101,7 +32,7 @@ class MemberListDialog(QDialog):
 
     Inside: ``readMemberList``/``unreadMemberList`` (QListWidget) and
     ``loadMoreReadButton``/``loadMoreUnreadButton``; ``memberListStatus`` shows errors. Follows
-    the bridge's ``receiptInfoCached`` for its message while open (``reload``).
+    the bridge's ``receiptInfoCached`` for its message while open (``refresh``).
     """
 
     def __init__(
@@ -133,8 +64,8 @@ class MemberListDialog(QDialog):
             f"sent {format_time(message.timestamp)} to {group_id} · message #{message.message_id}"
         )
         subtitle.setObjectName("memberListSubtitle")
-        self._read = _MemberColumn("Read", "read")
-        self._unread = _MemberColumn("Unread", "unread")
+        self._read = MemberColumn("Read", "read")
+        self._unread = MemberColumn("Unread", "unread")
         self._read.more.clicked.connect(self.load_more_read)
         self._unread.more.clicked.connect(self.load_more_unread)
         self._read.endNear.connect(self.load_more_read)
@@ -159,6 +90,9 @@ class MemberListDialog(QDialog):
         layout.addWidget(self._status)
         layout.addWidget(buttons)
 
+        self._moved: FrameBatch[str] = FrameBatch(self, lambda _: self.refresh())
+        self._refreshing = False
+        self._refresh_again = False
         bridge.receiptInfoCached.connect(self._on_receipt_info_cached)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
@@ -167,7 +101,7 @@ class MemberListDialog(QDialog):
         # that member had been picked.
         self._close.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def column(self, read: bool) -> _MemberColumn:
+    def column(self, read: bool) -> MemberColumn:
         return self._read if read else self._unread
 
     def start(self) -> None:
@@ -179,14 +113,25 @@ class MemberListDialog(QDialog):
         if info.message_id != self._message.message_id or info.conversation_id != self._group_id:
             return
         self._totals = {True: info.read_member_count, False: info.unread_member_count}
-        self.reload()
+        self._moved.add(["lists"])
 
     @alive_slot()
-    async def reload(self) -> None:
-        """Fetch the first page of both lists again (the counts moved); pages loaded beyond it
-        are dropped, "Load more" brings them back."""
-        await self._load(read=True, first=True)
-        await self._load(read=False, first=True)
+    async def refresh(self) -> None:
+        """Fetch the loaded range of both lists again and update them in place (members moved
+        from one to the other). Reads that arrive meanwhile are taken in by one more round."""
+        if self._refreshing:
+            self._refresh_again = True
+            return
+        self._refreshing = True
+        try:
+            while True:
+                self._refresh_again = False
+                await self._refetch(read=True)
+                await self._refetch(read=False)
+                if not self._refresh_again:
+                    break
+        finally:
+            self._refreshing = False
 
     @alive_slot()
     async def load_more_read(self) -> None:
@@ -196,37 +141,73 @@ class MemberListDialog(QDialog):
     async def load_more_unread(self) -> None:
         await self._load(read=False)
 
-    async def _load(self, *, read: bool, first: bool = False) -> None:
+    async def _load(self, *, read: bool) -> None:
+        """The next page of one list."""
         column = self.column(read)
-        if not first and (column.loading or column.finished):
+        if column.loading or column.finished:
             return
-        column.request += 1
-        request = column.request
-        column.loading = True
-        column.more.setEnabled(False)
-        if not first:
-            column.more.setText("Loading…")
-        page = self._bridge.member_page(
-            self._message,
-            self._group_id,
-            read=read,
-            next_flag=0 if first else column.next_flag,
-            count=self._page_size,
-        )
+        request = self._begin(column)
+        column.more.setText("Loading…")
         try:
-            users, next_flag = await survive(self, page)
+            users, next_flag = await self._page(read, column.next_flag)
         except ReceiptError as error:
-            if column.request != request:
-                return  # superseded by a reload while the page was on its way
+            self._failed(column, request, error)
+            return
+        if column.request == request:
             column.loading = False
-            self._status.setText(f"Could not load the {column.title.lower()} list: {error.message}")
-            column.more.setEnabled(True)
-            column.more.setText("Retry")
+            column.add_page(users, next_flag, self._totals[read])
+
+    async def _refetch(self, *, read: bool) -> None:
+        """The pages of one list loaded so far, fetched again (a next page on its way is
+        superseded, and asked for again afterwards)."""
+        column = self.column(read)
+        resume = column.loading and column.pages > 0
+        # Members before the ordinal ``through`` are loaded (0: all of them).
+        if column.pages == 0:
+            if not column.loading:
+                return  # never loaded (an error): its first page brings the news
+            through = 1  # the first page, on its way: fetched again
+        else:
+            through = 0 if column.finished else column.next_flag
+        request = self._begin(column)
+        users: list[str] = []
+        pages, flag = 0, 0
+        try:
+            while True:
+                page, flag = await self._page(read, flag)
+                users += page
+                pages += 1
+                if flag == 0 or (through and flag >= through):
+                    break
+        except ReceiptError as error:
+            self._failed(column, request, error)
             return
         if column.request != request:
             return
         column.loading = False
-        column.add_page(users, next_flag, self._totals[read], first=first)
+        column.update_members(users, pages, flag, self._totals[read])
+        if resume:
+            await self._load(read=read)
+
+    def _begin(self, column: MemberColumn) -> int:
+        column.request += 1
+        column.loading = True
+        column.more.setEnabled(False)
+        return column.request
+
+    async def _page(self, read: bool, next_flag: int) -> tuple[list[str], int]:
+        page = self._bridge.member_page(
+            self._message, self._group_id, read=read, next_flag=next_flag, count=self._page_size
+        )
+        return await survive(self, page)
+
+    def _failed(self, column: MemberColumn, request: int, error: ReceiptError) -> None:
+        if column.request != request:
+            return  # superseded while the page was on its way
+        column.loading = False
+        self._status.setText(f"Could not load the {column.title.lower()} list: {error.message}")
+        column.more.setEnabled(True)
+        column.more.setText("Retry")
 
 
 def _short(text: str, limit: int = 60) -> str:

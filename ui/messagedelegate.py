@@ -53,7 +53,7 @@ from readtick.ui.mediapainter import (
     is_media,
     is_uploading,
 )
-from readtick.ui.messagemodel import (
+from readtick.ui.messageroles import (
     MessageRole,
     ReadMemberCountRole,
     UnreadMemberCountRole,

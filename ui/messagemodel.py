@@ -8,8 +8,10 @@ with ``prepend_history`` / ``append_history`` while the other end is trimmed.
 The model mirrors the client's local cache: the panel feeds it every cache write its bridge
 reports (``upsert_message``, ``apply_infos``) and pages of history, and the model translates them
 into ``beginInsertRows``/``dataChanged``. It re-implements none of the client's receipt rules. A
-receipt change emits ``dataChanged`` for exactly one row and only the ``RECEIPT_ROLES``, which
-``MessageView`` repaints without re-laying out the list.
+receipt change emits ``dataChanged`` for exactly one row and only the ``RECEIPT_ROLES`` (roles are
+in ``messageroles``), which ``MessageView`` repaints without re-laying out the list. The row's data
+changes at once, but that ``dataChanged`` is gathered per frame (``FrameBatch``): a thousand
+members reading one message in a burst repaint its row once, with the last counts.
 """
 
 from __future__ import annotations
@@ -23,37 +25,20 @@ from readtick.core.enums import ConversationType, MessageDirection, ReceiptStatu
 from readtick.core.messages import Message
 from readtick.core.receipt import copy_status_after
 from readtick.core.results import MessageReceiptInfo
-
-MessageRole = Qt.ItemDataRole.UserRole + 1
-ReceiptStatusRole = Qt.ItemDataRole.UserRole + 2
-ReadMemberCountRole = Qt.ItemDataRole.UserRole + 3
-UnreadMemberCountRole = Qt.ItemDataRole.UserRole + 4
-IsOutgoingRole = Qt.ItemDataRole.UserRole + 5
-SenderRole = Qt.ItemDataRole.UserRole + 6
-TimestampRole = Qt.ItemDataRole.UserRole + 7
-MessageIdRole = Qt.ItemDataRole.UserRole + 8
-UploadProgressRole = Qt.ItemDataRole.UserRole + 9
-
-#: The roles a receipt change touches. None of them changes a row's height.
-RECEIPT_ROLES: tuple[int, ...] = (
-    int(MessageRole),
-    int(ReceiptStatusRole),
-    int(ReadMemberCountRole),
-    int(UnreadMemberCountRole),
+from readtick.ui.framebatch import FrameBatch
+from readtick.ui.messageroles import (
+    RECEIPT_ROLES,
+    ROLE_NAMES,
+    IsOutgoingRole,
+    MessageIdRole,
+    MessageRole,
+    ReadMemberCountRole,
+    ReceiptStatusRole,
+    SenderRole,
+    TimestampRole,
+    UnreadMemberCountRole,
+    UploadProgressRole,
 )
-
-_ROLE_NAMES = {
-    int(Qt.ItemDataRole.DisplayRole): b"display",
-    int(MessageRole): b"message",
-    int(ReceiptStatusRole): b"receiptStatus",
-    int(ReadMemberCountRole): b"readMemberCount",
-    int(UnreadMemberCountRole): b"unreadMemberCount",
-    int(IsOutgoingRole): b"isOutgoing",
-    int(SenderRole): b"sender",
-    int(TimestampRole): b"timestamp",
-    int(MessageIdRole): b"messageId",
-    int(UploadProgressRole): b"uploadProgress",
-}
 
 
 def _stale(current: ReceiptStatus, reported: ReceiptStatus) -> bool:
@@ -90,6 +75,8 @@ class MessageListModel(QAbstractListModel):
         self._conversation: tuple[str, ConversationType] | None = None
         self._has_older = False
         self._has_newer = False
+        #: Rows (by ``row_key``) whose receipt changed since the last frame.
+        self._receipt_changes: FrameBatch[int] = FrameBatch(self, self._emit_receipt_changes)
 
     # --- Qt model interface -------------------------------------------------------------------
 
@@ -97,7 +84,7 @@ class MessageListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def roleNames(self) -> dict[int, QByteArray]:
-        return {role: QByteArray(name) for role, name in _ROLE_NAMES.items()}
+        return {role: QByteArray(name) for role, name in ROLE_NAMES.items()}
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
@@ -169,6 +156,7 @@ class MessageListModel(QAbstractListModel):
     ) -> None:
         """Show another conversation, starting from its newest ``messages`` (oldest first)."""
         self.beginResetModel()
+        self._receipt_changes.clear()
         self._conversation = (conversation_id, ConversationType(conversation_type))
         self._rows = self._rows_for(messages, infos)
         self._reindex()
@@ -178,6 +166,7 @@ class MessageListModel(QAbstractListModel):
 
     def clear(self) -> None:
         self.beginResetModel()
+        self._receipt_changes.clear()
         self._conversation = None
         self._rows = []
         self._row_of = {}
@@ -269,8 +258,9 @@ class MessageListModel(QAbstractListModel):
 
     def apply_infos(self, infos: Iterable[MessageReceiptInfo]) -> list[int]:
         """Apply receipt infos (the client's cached status and counts) to the rows they name.
-        Each changed row gets its own ``dataChanged`` with the receipt roles only; an info that
-        would move a row out of a final status is stale and ignored. Returns the changed rows."""
+        Each changed row gets its own ``dataChanged`` with the receipt roles only, at the next
+        frame; an info that would move a row out of a final status is stale and ignored. Returns
+        the changed rows."""
         changed = []
         for info in infos:
             if not self._conversation_matches(info.conversation_id, info.conversation_type):
@@ -279,8 +269,7 @@ class MessageListModel(QAbstractListModel):
             if row_index is None:
                 continue
             if self._merge(self._rows[row_index], info):
-                index = self.index(row_index, 0)
-                self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
+                self._receipt_changes.add([info.message_id])
                 changed.append(row_index)
         return changed
 
@@ -294,6 +283,10 @@ class MessageListModel(QAbstractListModel):
         index = self.index(row_index, 0)
         self.dataChanged.emit(index, index, [int(UploadProgressRole)])
         return True
+
+    def flush_changes(self) -> None:
+        """Emit the receipt changes gathered for the next frame now."""
+        self._receipt_changes.flush_now()
 
     # --- internals ----------------------------------------------------------------------------
 
@@ -359,10 +352,21 @@ class MessageListModel(QAbstractListModel):
         if message == current:
             return
         self._rows[row_index].message = message
-        receipt_only = dataclasses.replace(current, receipt_status=message.receipt_status) == message
+        if dataclasses.replace(current, receipt_status=message.receipt_status) == message:
+            self._receipt_changes.add([row_key(message)])
+            return
+        # Anything besides the receipt (never seen in practice) may change the row's height: the
+        # view must know before it lays out again.
         index = self.index(row_index, 0)
-        # Anything besides the receipt (never seen in practice) may change the row's height.
-        self.dataChanged.emit(index, index, list(RECEIPT_ROLES) if receipt_only else [])
+        self.dataChanged.emit(index, index, [])
+
+    def _emit_receipt_changes(self, keys: list[int]) -> None:
+        """One ``dataChanged`` (receipt roles) per row still shown among ``keys``."""
+        for key in keys:
+            row_index = self._row_of.get(key)
+            if row_index is not None:
+                index = self.index(row_index, 0)
+                self.dataChanged.emit(index, index, list(RECEIPT_ROLES))
 
     def _before_window(self, message: Message) -> bool:
         """Whether ``message`` is older than the first row while older history is not loaded

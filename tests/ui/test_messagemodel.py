@@ -71,9 +71,26 @@ def test_a_receipt_change_emits_one_row_with_receipt_roles_only(qtbot) -> None:
     assert (model.data(index, ReadMemberCountRole), model.data(index, UnreadMemberCountRole)) == (1, 2)
 
 
+def test_receipt_changes_in_one_turn_are_one_data_changed_per_row(qtbot) -> None:
+    model = filled()
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top_left, bottom_right, roles: changed.append(top_left.row()))
+    for read in range(1, 50):
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 103, ReceiptStatus.PROCESSING, read, 50 - read)])
+        model.apply_infos([MessageReceiptInfo("team", GROUP, 105, ReceiptStatus.PROCESSING, read, 50 - read)])
+    assert model.data(model.index(2, 0), ReadMemberCountRole) == 49  # the data is current at once
+    qtbot.waitUntil(lambda: len(changed) == 2)
+    assert sorted(changed) == [2, 4]
+    model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])
+    model.set_conversation("team", GROUP, [message(1)])  # the row's change is moot after a reset
+    model.flush_changes()
+    assert sorted(changed) == [2, 4]
+
+
 def test_unchanged_or_stale_infos_emit_nothing(qtbot) -> None:
     model = filled()
     model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])
+    model.flush_changes()
     with qtbot.assertNotEmitted(model.dataChanged):
         model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.DONE, 3, 0)])  # same again
         model.apply_infos(
@@ -81,6 +98,7 @@ def test_unchanged_or_stale_infos_emit_nothing(qtbot) -> None:
         )  # backwards
         model.apply_infos([MessageReceiptInfo("other", GROUP, 102, ReceiptStatus.DONE, 3, 0)])  # elsewhere
         model.apply_infos([MessageReceiptInfo("team", GROUP, 999, ReceiptStatus.DONE, 3, 0)])  # not shown
+        model.flush_changes()
     assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DONE
 
 
@@ -88,9 +106,11 @@ def test_a_delivered_row_never_goes_back_to_processing(qtbot) -> None:
     model = filled(1)
     delivered = dataclasses.replace(message(1), receipt_status=ReceiptStatus.DELIVERED)
     model.upsert_message(delivered)
+    model.flush_changes()
     with qtbot.assertNotEmitted(model.dataChanged):
         model.upsert_message(message(1))  # an answer older than the event that said DELIVERED
         model.apply_infos([MessageReceiptInfo("team", GROUP, 101, ReceiptStatus.PROCESSING, 0, 2)])
+        model.flush_changes()
     assert model.data(model.index(0, 0), ReceiptStatusRole) == ReceiptStatus.DELIVERED
 
 
@@ -128,6 +148,7 @@ def test_upsert_mirrors_cache_writes_one_row_at_a_time(qtbot) -> None:
         model.upsert_message(dataclasses.replace(message(2), receipt_status=ReceiptStatus.DONE))  # same
         model.upsert_message(message(2))  # a late write never moves a final status back
         model.upsert_message(dataclasses.replace(message(5), conversation_id="other"))  # elsewhere
+        model.flush_changes()
     assert model.data(model.index(1, 0), ReceiptStatusRole) == ReceiptStatus.DONE
 
 
