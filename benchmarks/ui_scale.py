@@ -10,7 +10,8 @@ same operation at a small size, or the floor of the operation without readtick's
 QListView, Qt's own delegate, slicing a list). Times are wall-clock medians unless the row says
 otherwise, each up to the window having painted (its pending events processed); "cpu" is the
 main thread's CPU time, which other processes on the machine do not inflate. The measurements
-live in ``ui_scale_conversation`` (one long conversation) and ``ui_scale_group`` (a large group),
+live in ``ui_scale_conversation`` (one long conversation), ``ui_scale_group`` (a large group) and
+``ui_scale_latency`` (a read reaching the other panel, a 10,000-member send with the window shown),
 the window they use in ``ui_scale_window``.
 """
 
@@ -38,6 +39,7 @@ from ui_scale_conversation import (  # noqa: E402
     row_paint,
 )
 from ui_scale_group import read_burst, slice_floor, unread_list_to_the_end  # noqa: E402
+from ui_scale_latency import latency_rows  # noqa: E402
 from ui_scale_window import alice_cache  # noqa: E402
 
 Row = tuple[str, str, str, str]
@@ -118,9 +120,7 @@ async def measure(app: QApplication) -> list[Row]:
                 f"{burst['infos']:.0f} receipt info(s) cached by the sender for the 1,000 reads",
             )
         )
-    not_yet = "not measured here yet (the engine's own loop stalls: benchmarks/engine_scale.py)"
-    rows.append(("B reads A's message → A's tick repainted", "≤ 3 ms memory, ≤ 5 ms SQLite", not_yet, ""))
-    rows.append(("send to a 10,000-member group: longest event-loop stall", "≤ 16 ms", not_yet, ""))
+    rows += await latency_rows()
     return rows
 
 
