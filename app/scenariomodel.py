@@ -180,7 +180,7 @@ class Screenshot:
 class Expect:
     """An assertion on what ``as_seen_by``'s client knows of a named message (its local cache).
 
-    ``read``/``unread`` are member counts, which only the sender has (SPEC §4 rule 6).
+    ``read``/``unread`` are member counts, which only the sender has (receipt rule 6).
     """
 
     kind: ClassVar[str] = "expect"

@@ -308,7 +308,7 @@ class StepChecker(SendChecker):
             self.problem(
                 where,
                 "read" if "read" in table else "unread",
-                f"only the sender ({sent.sender!r}) sees read/unread counts (SPEC §4 rule 6)",
+                f"only the sender ({sent.sender!r}) sees read/unread counts (receipt rule 6)",
             )
             return None
         readers = len(sent.recipients)
